@@ -1,0 +1,40 @@
+# Thin wrapper over Meson + Ninja: the conventional entry points.
+#   make          build build/jinyun
+#   make run      install dependencies, build, create the demo school, serve it
+#   make check    install dependencies, build, run every test
+#   make asan     the same tests under -fsanitize=address,undefined (build-asan/)
+#   make bench    run the benchmarks (see bench/README.md)
+BUILD ?= build
+DB ?= demo.db
+LISTEN ?= 127.0.0.1:8080
+
+.PHONY: all deps run check asan bench clean
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+deps:
+	@./scripts/install-deps.sh
+
+run: deps all
+	@test -f $(DB) || ./$(BUILD)/jinyun demo --db $(DB)
+	@echo "演示账号 demo logins: admin/admin123  principal/principal123  reporter/reporter123  teacher/teacher123"
+	./$(BUILD)/jinyun serve --db $(DB) --listen $(LISTEN)
+
+check: deps all
+	meson test -C $(BUILD) --print-errorlogs
+	./tests/run-e2e.sh $(BUILD)
+
+asan: deps
+	test -f build-asan/build.ninja || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-asan
+	meson test -C build-asan --print-errorlogs --timeout-multiplier 3
+
+bench: deps all
+	./bench/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) build-asan

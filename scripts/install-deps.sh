@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install what Jinyun needs to build, test and serve, from Debian 12's
+# packages and npm.  Idempotent and quick when everything is there: only
+# missing packages are fetched.  Needs root (or sudo) for apt-get.
+set -eu
+PKGS="build-essential pkg-config meson ninja-build libsqlite3-dev libpq-dev
+postgresql libmicrohttpd-dev libcjson-dev libsodium-dev libxlsxwriter-dev
+libminizip-dev libexpat1-dev libcmocka-dev wrk chromium nginx
+r-cran-surveillance sqlite3 curl nodejs npm clang libclang-rt-14-dev"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "installing:$missing"
+	SUDO=""
+	[ "$(id -u)" -eq 0 ] || SUDO=sudo
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+# Front-end and browser-test packages (committed lockfile; no browser download).
+if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
+	(cd web && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,41 @@
+/*
+ * cli.h — the commands of the `jinyun` binary.
+ *
+ * Every command is one function `int cmd_NAME(int argc, char **argv)` where
+ * argv[0] is the command's own name (as getopt expects).  It returns the
+ * process exit status: 0 on success, 1 on a user error (bad input, refused
+ * import), 2 on bad usage.  Each prints `--help` on request.  The dispatch
+ * table lives in src/main.c, one row per command.
+ */
+#ifndef JY_CLI_H
+#define JY_CLI_H
+
+#include <stdio.h>
+
+#include "util/err.h"
+#include "util/table.h"
+
+#define JY_DEFAULT_DB "./jinyun.db"
+
+int cmd_init(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_user(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_aberration(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+
+/* Read FILE as CSV or xlsx (by extension); sheet only for xlsx. */
+int cli_read_table(const char *file, const char *sheet, table **t, jy_err *err);
+/* Print each error of l as FILE:ROW:COLUMN: message on stderr. */
+void cli_print_errlist(const jy_errlist *l);
+
+/* Print "jinyun CMD: message" on stderr, return exit code 1. */
+int cli_fail(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when argv holds -h or --help (anywhere). */
+int cli_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,470 @@
+/*
+ * roster.c — see roster.h.
+ *
+ * Two passes.  The first reads the header, maps columns, and checks every
+ * cell of every row against the rules below and against the database (a
+ * class that exists under another grade, a dorm that is not a dorm room),
+ * collecting all problems.  The second, only when the first found none,
+ * writes the rows inside one transaction; any store failure rolls it all
+ * back.  So a file with one bad cell in row 9,000 changes nothing.
+ */
+#include "domain/roster.h"
+#include "domain/people.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <xlsxwriter.h>
+
+enum col { C_NUMBER, C_NAME, C_GENDER, C_GRADE, C_CLASS, C_DORM, C_PHONE, C_GROUPS, C_COUNT };
+
+static const struct {
+	const char *zh, *en;
+	int required;
+} columns[C_COUNT] = {
+	[C_NUMBER] = { "学号", "student_no", 1 },
+	[C_NAME] = { "姓名", "name", 1 },
+	[C_GENDER] = { "性别", "gender", 1 },
+	[C_GRADE] = { "年级", "grade", 1 },
+	[C_CLASS] = { "班级", "class", 1 },
+	[C_DORM] = { "宿舍", "dorm", 0 },
+	[C_PHONE] = { "监护人电话", "guardian_phone", 0 },
+	[C_GROUPS] = { "重点群体", "key_groups", 0 },
+};
+
+/* A validated row, ready to write. */
+typedef struct row {
+	long rownum;
+	const char *number, *name, *grade, *class_name, *dorm, *phone;
+	char gender[2];
+	char flags[160];
+	int keep_flags;       /* the file has no key-group column */
+} row;
+
+/* A copy of s without leading and trailing ASCII or full-width (U+3000)
+ * spaces; malloc'd, NULL when out of memory. */
+static char *trim_dup(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || !strncmp(s, "\xe3\x80\x80", 3))
+		s += (*s == ' ' || *s == '\t') ? 1 : 3;
+	size_t n = strlen(s);
+	for (;;) {
+		if (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+			n--;
+		else if (n >= 3 && !strncmp(s + n - 3, "\xe3\x80\x80", 3))
+			n -= 3;
+		else
+			break;
+	}
+	char *r = malloc(n + 1);
+	if (r) {
+		memcpy(r, s, n);
+		r[n] = 0;
+	}
+	return r;
+}
+
+/* Find which column of the header holds each field; -1 when absent. */
+static int map_header(const table *t, const char *name, int map[C_COUNT], jy_errlist *errors)
+{
+	for (int c = 0; c < C_COUNT; c++)
+		map[c] = -1;
+	if (t->nrows == 0) {
+		errlist_at(errors, JY_EINVAL, name, 1, "", "文件为空 (the file is empty)");
+		return JY_EINVAL;
+	}
+	int bad = 0;
+	for (size_t j = 0; j < t->ncells[0]; j++) {
+		char *h = trim_dup(table_cell(t, 0, j));
+		if (!h)
+			return JY_ENOMEM;
+		for (int c = 0; c < C_COUNT; c++) {
+			if (strcmp(h, columns[c].zh) && strcasecmp(h, columns[c].en))
+				continue;
+			if (map[c] >= 0) {
+				errlist_at(errors, JY_EINVAL, name, t->rownum[0], h,
+					   "列名重复 (duplicate column)");
+				bad = 1;
+			}
+			map[c] = (int)j;
+		}
+		free(h);
+	}
+	for (int c = 0; c < C_COUNT; c++)
+		if (columns[c].required && map[c] < 0) {
+			errlist_at(errors, JY_EINVAL, name, t->rownum[0], columns[c].zh,
+				   "缺少必填列 %s/%s (missing required column)", columns[c].zh,
+				   columns[c].en);
+			bad = 1;
+		}
+	return bad ? JY_EINVAL : 0;
+}
+
+static void free_rows(row *rows, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free((char *)rows[i].number);
+		free((char *)rows[i].name);
+		free((char *)rows[i].grade);
+		free((char *)rows[i].class_name);
+		free((char *)rows[i].dorm);
+		free((char *)rows[i].phone);
+	}
+	free(rows);
+}
+
+static int cmp_row_number(const void *a, const void *b)
+{
+	const row *x = a, *y = b;
+	int c = strcmp(x->number, y->number);
+	return c ? c : (x->rownum < y->rownum ? -1 : x->rownum > y->rownum);
+}
+
+/* Check one row's cells; problems go to errors. */
+static void check_row(store *s, int64_t school_id, const char *name, row *r, jy_errlist *errors)
+{
+	const char *col_number = columns[C_NUMBER].zh;
+	if (!*r->number)
+		errlist_at(errors, JY_EINVAL, name, r->rownum, col_number, "学号不能为空 (student number is required)");
+	else if (!people_valid_number(r->number))
+		errlist_at(errors, JY_EINVAL, name, r->rownum, col_number,
+			   "学号含空白、逗号或引号，或超过 39 字节 (student number has spaces, commas or quotes, or is over 39 bytes): '%s'",
+			   r->number);
+	if (!*r->name)
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_NAME].zh, "姓名不能为空 (name is required)");
+	else if (strlen(r->name) >= sizeof(((person_rec *)0)->name))
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_NAME].zh, "姓名过长 (name too long)");
+	if (!*r->class_name)
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_CLASS].zh, "班级不能为空 (class is required)");
+	else if (strlen(r->class_name) >= sizeof(((class_rec *)0)->name))
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_CLASS].zh, "班级名过长 (class name too long)");
+	if (strlen(r->grade) >= sizeof(((class_rec *)0)->grade))
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_GRADE].zh, "年级名过长 (grade name too long)");
+	if (*r->phone && !people_valid_phone(r->phone))
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_PHONE].zh,
+			   "电话号码无效，应为 7–15 位数字 (phone number must have 7–15 digits): '%s'", r->phone);
+	if (strlen(r->dorm) >= sizeof(((place_rec *)0)->name))
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_DORM].zh, "宿舍名过长 (dorm name too long)");
+
+	/* Against what is stored: the class's grade, and the dorm's kind. */
+	if (*r->class_name && school_id) {
+		int64_t cid;
+		if (store_class_find(s, school_id, r->class_name, &cid, NULL) == 0) {
+			class_rec c;
+			if (store_class_get(s, cid, &c, NULL) == 0 && *r->grade && strcmp(c.grade, r->grade))
+				errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_GRADE].zh,
+					   "班级 %s 属于 %s，不是 %s (class %s belongs to grade %s, not %s)",
+					   c.name, c.grade, r->grade, c.name, c.grade, r->grade);
+		} else if (!*r->grade) {
+			errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_GRADE].zh,
+				   "新班级 %s 需要年级 (a new class needs its grade)", r->class_name);
+		}
+	} else if (*r->class_name && !*r->grade) {
+		errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_GRADE].zh,
+			   "新班级 %s 需要年级 (a new class needs its grade)", r->class_name);
+	}
+	if (*r->dorm && school_id) {
+		place_rec p;
+		if (store_place_find(s, school_id, r->dorm, &p, NULL) == 0 && strcmp(p.kind, "dorm_room"))
+			errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_DORM].zh,
+				   "%s 不是宿舍 (is a place of kind %s, not a dorm room)", r->dorm, p.kind);
+		else if (store_place_find(s, school_id, r->dorm, &p, NULL) == 0 && p.gender[0] &&
+			 r->gender[0] && strcmp(p.gender, r->gender))
+			errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_DORM].zh,
+				   "宿舍 %s 是%s生宿舍 (dorm %s is for %s students)", r->dorm,
+				   !strcmp(p.gender, "M") ? "男" : "女", r->dorm,
+				   !strcmp(p.gender, "M") ? "male" : "female");
+	}
+}
+
+/* Pass 2: write the validated rows (inside the caller's transaction). */
+static int write_rows(store *s, int64_t school_id, row *rows, size_t n, roster_report *rep,
+		      jy_err *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		row *r = &rows[i];
+		person_rec p;
+		memset(&p, 0, sizeof p);
+		p.school_id = school_id;
+		strcpy(p.kind, "student");
+		snprintf(p.number, sizeof p.number, "%s", r->number);
+		snprintf(p.name, sizeof p.name, "%s", r->name);
+		strcpy(p.gender, r->gender);
+		snprintf(p.guardian_phone, sizeof p.guardian_phone, "%s", r->phone);
+		snprintf(p.flags, sizeof p.flags, "%s", r->flags);
+		p.active = 1;
+
+		person_rec old;
+		int existed = store_person_find(s, school_id, r->number, &old, NULL) == 0;
+		int64_t cid = 0, gid = 0;
+		if (store_class_find(s, school_id, r->class_name, &cid, NULL) != 0) {
+			rc = store_grade_ensure(s, school_id, r->grade, &gid, err);
+			if (rc)
+				break;
+			rc = store_class_ensure(s, school_id, gid, r->class_name, &cid, err);
+			if (rc)
+				break;
+			rep->classes_created++;
+		}
+		p.class_id = cid;
+		if (*r->dorm) {
+			place_rec d;
+			if (store_place_find(s, school_id, r->dorm, &d, NULL) == 0) {
+				p.dorm_id = d.id;
+			} else {
+				memset(&d, 0, sizeof d);
+				d.school_id = school_id;
+				strcpy(d.kind, "dorm_room");
+				snprintf(d.name, sizeof d.name, "%s", r->dorm);
+				d.floor = -1000;
+				d.capacity = -1;
+				d.area_m2 = -1;
+				strcpy(d.gender, r->gender);
+				rc = store_place_upsert(s, &d, &p.dorm_id, err);
+				if (rc)
+					break;
+				rep->dorms_created++;
+			}
+		}
+		if (existed) {
+			/* Keep what the roster does not carry. */
+			snprintf(p.phone, sizeof p.phone, "%s", old.phone);
+			snprintf(p.position, sizeof p.position, "%s", old.position);
+			snprintf(p.card_no, sizeof p.card_no, "%s", old.card_no);
+			if (r->keep_flags)
+				snprintf(p.flags, sizeof p.flags, "%s", old.flags);
+		}
+		int outcome = 0;
+		rc = store_person_upsert(s, &p, NULL, &outcome, err);
+		if (rc) {
+			char msg[sizeof err->msg];
+			snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+			err_at(err, rc, NULL, r->rownum, columns[C_NUMBER].zh, "%s", msg);
+			break;
+		}
+		rep->added += outcome == STORE_ADDED;
+		rep->updated += outcome == STORE_UPDATED;
+		rep->unchanged += outcome == STORE_UNCHANGED;
+	}
+	return rc;
+}
+
+int roster_import(store *s, const table *t, const char *name, roster_report *rep,
+		  jy_errlist *errors, jy_err *err)
+{
+	memset(rep, 0, sizeof *rep);
+	int map[C_COUNT];
+	int rc = map_header(t, name, map, errors);
+	if (rc)
+		return rc;
+
+	school_rec sc = { 0 };
+	int have_school = store_school_default(s, &sc, NULL) == 0;
+
+	size_t n = 0;
+	row *rows = calloc(t->nrows ? t->nrows : 1, sizeof *rows);
+	if (!rows)
+		return err_set(err, JY_ENOMEM, "out of memory");
+	for (size_t i = 1; i < t->nrows; i++) {
+		/* Skip rows that are entirely blank. */
+		int blank = 1;
+		for (size_t j = 0; j < t->ncells[i] && blank; j++)
+			for (const char *p = t->cells[i][j]; *p && blank; p++)
+				blank = (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n');
+		if (blank)
+			continue;
+		row *r = &rows[n++];
+		r->rownum = t->rownum[i];
+		r->keep_flags = map[C_GROUPS] < 0;
+#define RCELL(c) trim_dup(map[c] >= 0 ? table_cell(t, i, (size_t)map[c]) : "")
+		r->number = RCELL(C_NUMBER);
+		r->name = RCELL(C_NAME);
+		r->grade = RCELL(C_GRADE);
+		r->class_name = RCELL(C_CLASS);
+		r->dorm = RCELL(C_DORM);
+		r->phone = RCELL(C_PHONE);
+		char *gender = RCELL(C_GENDER);
+		char *groups = RCELL(C_GROUPS);
+#undef RCELL
+		if (!r->number || !r->name || !r->grade || !r->class_name || !r->dorm || !r->phone ||
+		    !gender || !groups) {
+			free(gender);
+			free(groups);
+			rc = err_set(err, JY_ENOMEM, "out of memory");
+			goto out;
+		}
+		if (people_parse_gender(gender, r->gender) != 0)
+			errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_GENDER].zh,
+				   "性别应为 男/女 或 M/F (gender must be 男/女 or M/F): '%s'", gender);
+		char bad[128];
+		if (people_parse_groups(groups, r->flags, sizeof r->flags, bad, sizeof bad) != 0)
+			errlist_at(errors, JY_EINVAL, name, r->rownum, columns[C_GROUPS].zh,
+				   "未知重点群体 unknown key group '%s'", bad);
+		free(gender);
+		free(groups);
+		check_row(s, have_school ? sc.id : 0, name, r, errors);
+	}
+	rep->rows = (long)n;
+
+	/* The same number twice in one file. */
+	row *sorted = malloc((n ? n : 1) * sizeof *sorted);
+	if (!sorted) {
+		rc = err_set(err, JY_ENOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(sorted, rows, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, cmp_row_number);
+	for (size_t i = 1; i < n; i++)
+		if (*sorted[i].number && !strcmp(sorted[i].number, sorted[i - 1].number))
+			errlist_at(errors, JY_EINVAL, name, sorted[i].rownum, columns[C_NUMBER].zh,
+				   "学号 %s 与第 %ld 行重复 (student number repeats row %ld)",
+				   sorted[i].number, sorted[i - 1].rownum, sorted[i - 1].rownum);
+	free(sorted);
+
+	if (errors->n_total > 0) {
+		rc = JY_EINVAL;
+		goto out;
+	}
+
+	rc = store_begin(s, err);
+	if (rc)
+		goto out;
+	if (!have_school) {
+		rc = store_school_ensure(s, "school", "本校", &sc.id, err);
+		if (rc) {
+			store_rollback(s);
+			goto out;
+		}
+	}
+	/* Likely duplicates: same name and guardian phone under another number
+	 * (checked before writing, against what was stored). */
+	for (size_t i = 0; i < n; i++) {
+		char other[64];
+		if (!*rows[i].phone)
+			continue;
+		if (store_person_find_duplicate(s, sc.id, rows[i].name, rows[i].phone, rows[i].number,
+						other, sizeof other, NULL) == 0 && other[0])
+			errlist_at(&rep->warnings, 0, name, rows[i].rownum, columns[C_NAME].zh,
+				   "可能重复：%s 与学号 %s 姓名和监护人电话相同 (likely duplicate of %s: same name and guardian phone)",
+				   rows[i].name, other, other);
+	}
+	rc = write_rows(s, sc.id, rows, n, rep, err);
+	if (rc) {
+		store_rollback(s);
+		if (err)
+			snprintf(err->file, sizeof err->file, "%s", name);
+		rep->added = rep->updated = rep->unchanged = 0;
+		rep->classes_created = rep->dorms_created = 0;
+		goto out;
+	}
+	rc = store_commit(s, err);
+out:
+	free_rows(rows, n);
+	return rc;
+}
+
+/* ---- export ---- */
+
+typedef struct export_ctx {
+	FILE *f;
+	lxw_worksheet *ws;
+	lxw_format *text;
+	lxw_row_t row;
+	int failed;
+} export_ctx;
+
+static void csv_field(FILE *f, const char *v, int last)
+{
+	int quote = strpbrk(v, ",\"\r\n") != NULL;
+	if (quote) {
+		fputc('"', f);
+		for (const char *p = v; *p; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+		fputc('"', f);
+	} else {
+		fputs(v, f);
+	}
+	fputc(last ? '\n' : ',', f);
+}
+
+static const char *gender_zh(const char *g)
+{
+	return !strcmp(g, "M") ? "男" : !strcmp(g, "F") ? "女" : "";
+}
+
+static int export_csv_row(void *vctx, const person_rec *p)
+{
+	export_ctx *x = vctx;
+	csv_field(x->f, p->number, 0);
+	csv_field(x->f, p->name, 0);
+	csv_field(x->f, gender_zh(p->gender), 0);
+	csv_field(x->f, p->grade_name, 0);
+	csv_field(x->f, p->class_name, 0);
+	csv_field(x->f, p->dorm_name, 0);
+	csv_field(x->f, p->guardian_phone, 1);
+	return ferror(x->f) ? (x->failed = 1) : 0;
+}
+
+static int export_all(store *s, store_person_cb cb, export_ctx *x, jy_err *err)
+{
+	school_rec sc;
+	int rc = store_school_default(s, &sc, err);
+	if (rc == JY_ENOENT)
+		return 0; /* an empty database exports an empty roster */
+	if (rc)
+		return rc;
+	person_filter f = { .school_id = sc.id, .kind = "student" };
+	return store_person_list(s, &f, cb, x, err);
+}
+
+int roster_export_csv(store *s, FILE *f, jy_err *err)
+{
+	export_ctx x = { .f = f };
+	for (int c = 0; c < C_GROUPS; c++)
+		csv_field(f, columns[c].zh, c == C_GROUPS - 1);
+	int rc = export_all(s, export_csv_row, &x, err);
+	if (!rc && (x.failed || fflush(f) != 0))
+		rc = err_set(err, JY_EIO, "写入失败 (write failed)");
+	return rc;
+}
+
+static int export_xlsx_row(void *vctx, const person_rec *p)
+{
+	export_ctx *x = vctx;
+	const char *v[] = { p->number, p->name, gender_zh(p->gender), p->grade_name,
+			    p->class_name, p->dorm_name, p->guardian_phone };
+	for (lxw_col_t c = 0; c < sizeof v / sizeof v[0]; c++)
+		if (*v[c] && worksheet_write_string(x->ws, x->row, c, v[c], x->text) != LXW_NO_ERROR)
+			return (x->failed = 1);
+	x->row++;
+	return 0;
+}
+
+int roster_export_xlsx(store *s, const char *path, jy_err *err)
+{
+	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = NULL };
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	if (!wb)
+		return err_set(err, JY_EIO, "无法创建 cannot create %s", path);
+	export_ctx x = { 0 };
+	x.ws = workbook_add_worksheet(wb, "名单");
+	x.text = workbook_add_format(wb);
+	format_set_num_format(x.text, "@");
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	for (lxw_col_t c = 0; c < C_GROUPS; c++)
+		worksheet_write_string(x.ws, 0, c, columns[c].zh, bold);
+	worksheet_set_column(x.ws, 0, 0, 14, NULL);
+	worksheet_set_column(x.ws, 4, 5, 18, NULL);
+	worksheet_set_column(x.ws, 6, 6, 14, NULL);
+	x.row = 1;
+	int rc = export_all(s, export_xlsx_row, &x, err);
+	lxw_error le = workbook_close(wb);
+	if (!rc && (x.failed || le != LXW_NO_ERROR))
+		rc = err_set(err, JY_EIO, "写入 %s 失败 (writing failed): %s", path, lxw_strerror(le));
+	return rc;
+}

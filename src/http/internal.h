@@ -1,0 +1,52 @@
+/*
+ * internal.h — what server.c, router.c and the api_*.c files share.
+ */
+#ifndef JY_HTTP_INTERNAL_H
+#define JY_HTTP_INTERNAL_H
+
+#include "http/http.h"
+#include "http/policy.h"
+
+/* Login throttling (ratelimit.c): per username and per client address. */
+typedef struct ratelimit ratelimit;
+ratelimit *ratelimit_new(void);
+void ratelimit_free(ratelimit *r);
+/* Seconds the caller must still wait before another attempt (0 = go),
+ * when free_fails failures in a row are let through without waiting. */
+int ratelimit_wait(ratelimit *r, const char *key, int free_fails);
+void ratelimit_fail(ratelimit *r, const char *key);
+void ratelimit_ok(ratelimit *r, const char *key);
+
+typedef struct server_shared {
+	ratelimit *logins;
+} server_shared;
+
+/* Route the request and fill the response (router.c). */
+void router_dispatch(http_request *req, http_response *res);
+
+/* Static assets of the web UI (assets.c): 0 and the response filled when
+ * path names an embedded file (or "/" → index.html), JY_ENOENT otherwise. */
+int assets_serve(const http_request *req, http_response *res);
+
+/* Handlers (api_*.c). */
+typedef void (*http_handler)(http_request *req, http_response *res);
+void api_healthz(http_request *req, http_response *res);
+void api_session_create(http_request *req, http_response *res);
+void api_session_delete(http_request *req, http_response *res);
+void api_session_get(http_request *req, http_response *res);
+void api_people_list(http_request *req, http_response *res);
+void api_person_get(http_request *req, http_response *res);
+void api_person_create(http_request *req, http_response *res);
+void api_person_update(http_request *req, http_response *res);
+void api_places_list(http_request *req, http_response *res);
+void api_place_get(http_request *req, http_response *res);
+void api_place_create(http_request *req, http_response *res);
+void api_place_update(http_request *req, http_response *res);
+void api_classes_list(http_request *req, http_response *res);
+void api_audit_list(http_request *req, http_response *res);
+
+/* Answer 403 unless policy allows (returns non-zero when it answered). */
+int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,
+	      int64_t class_id);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * policy.c — see policy.h.  The whole role model is this one function.
+ */
+#include "http/policy.h"
+
+#include <string.h>
+
+static int is(const user_rec *u, const char *role)
+{
+	return !strcmp(u->role, role);
+}
+
+/* Is t inside u's scope (school, class or district)? */
+static int in_scope(const user_rec *u, const policy_target *t)
+{
+	if (!strcmp(u->scope_kind, "district"))
+		return 1; /* every school of the district (one district per deployment) */
+	if (t->school_id && t->school_id != u->school_id)
+		return 0;
+	if (!strcmp(u->scope_kind, "class"))
+		return t->class_id != 0 && t->class_id == u->scope_id;
+	return 1;
+}
+
+int policy_check(const user_rec *u, policy_action act, const policy_target *t)
+{
+	static const policy_target none = { 0, 0 };
+	if (!u || u->disabled)
+		return JY_EPERM;
+	if (!t)
+		t = &none;
+	int allowed = 0;
+	switch (act) {
+	case POL_PEOPLE_LIST:
+	case POL_PERSON_READ:
+	case POL_CLASS_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "teacher") || is(u, "district");
+		break;
+	case POL_PERSON_WRITE:
+		allowed = is(u, "admin") || is(u, "reporter");
+		break;
+	case POL_PLACE_READ:
+		allowed = !is(u, "gate");
+		break;
+	case POL_PLACE_WRITE:
+		allowed = is(u, "admin") || is(u, "logistics");
+		break;
+	case POL_USER_ADMIN:
+	case POL_AUDIT_READ:
+		allowed = is(u, "admin");
+		break;
+	case POL_EXPORT:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter");
+		break;
+	}
+	/* Places are not personal: a class-scoped user may see the school's. */
+	if (act == POL_PLACE_READ || act == POL_PLACE_WRITE) {
+		policy_target school = { t->school_id, u->scope_id };
+		return allowed && in_scope(u, &school) ? 0 : JY_EPERM;
+	}
+	return allowed && in_scope(u, t) ? 0 : JY_EPERM;
+}

@@ -1,0 +1,41 @@
+/*
+ * policy.h — the one function that decides who may do what.
+ *
+ * Handlers describe what is asked (an action and the school/class it
+ * concerns) and policy_check() answers 0 (allowed) or JY_EPERM.  Roles:
+ *   admin       everything in their school, users, audit log
+ *   principal   校长: read everything in the school
+ *   reporter    学校疫情报告人/校医: read and change health data in the school
+ *   teacher     班主任: only their own class (scope = class)
+ *   gate        门岗: gate readings only
+ *   logistics   后勤: places, timetable, supplies; no personal data
+ *   district    区教委/区疾控: every school of the district, read only
+ */
+#ifndef JY_POLICY_H
+#define JY_POLICY_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+typedef enum policy_action {
+	POL_PEOPLE_LIST,    /* list people (target: school, optional class) */
+	POL_PERSON_READ,    /* read one person (target: school, the person's class) */
+	POL_PERSON_WRITE,   /* create or change a person */
+	POL_PLACE_READ,
+	POL_PLACE_WRITE,
+	POL_CLASS_READ,
+	POL_USER_ADMIN,     /* manage users */
+	POL_AUDIT_READ,
+	POL_EXPORT,         /* bulk export of personal data */
+} policy_action;
+
+typedef struct policy_target {
+	int64_t school_id;  /* 0 = not school-bound */
+	int64_t class_id;   /* 0 = no particular class (the whole school) */
+} policy_target;
+
+/* 0 when u may do act on t, JY_EPERM otherwise.  u NULL is never allowed. */
+int policy_check(const user_rec *u, policy_action act, const policy_target *t);
+
+#endif

@@ -1,0 +1,321 @@
+/*
+ * server.c — libmicrohttpd glue.
+ *
+ * Threading: MHD's internal epoll thread pool (as many threads as cores;
+ * two was fastest on two cores).  Each request borrows a store handle from a
+ * pool (one SQLite connection per handle, WAL lets readers run beside the
+ * writer) and returns it when the answer is built.
+ *
+ * Keep-alive: MHD closes the connection when a response is queued on the
+ * first call of the access handler, so the first call only allocates the
+ * per-request context and the answer comes on a later call.  Bodies arrive
+ * in pieces; they are collected up to HTTP_MAX_BODY and anything larger is
+ * answered 413 without reading further into memory.
+ *
+ * Every response carries the security headers (CSP, nosniff, frame
+ * ancestors, referrer policy); API answers are never cached.
+ */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "http/internal.h"
+#include "store/store.h"
+
+struct server {
+	struct MHD_Daemon *d;
+	int port;
+	int quiet;
+	server_shared shared;
+	pthread_mutex_t pool_mu;
+	pthread_cond_t pool_cv;
+	store **pool;
+	int pool_size, pool_free;
+};
+
+typedef struct conn_ctx {
+	char *body;
+	size_t len, cap;
+	int too_big;
+} conn_ctx;
+
+static store *pool_get(server *s)
+{
+	pthread_mutex_lock(&s->pool_mu);
+	while (s->pool_free == 0)
+		pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+	store *st = s->pool[--s->pool_free];
+	pthread_mutex_unlock(&s->pool_mu);
+	return st;
+}
+
+static void pool_put(server *s, store *st)
+{
+	pthread_mutex_lock(&s->pool_mu);
+	s->pool[s->pool_free++] = st;
+	pthread_cond_signal(&s->pool_cv);
+	pthread_mutex_unlock(&s->pool_mu);
+}
+
+static const char *lookup(void *conn, int kind, const char *key)
+{
+	enum MHD_ValueKind k = kind == HTTP_ARG ? MHD_GET_ARGUMENT_KIND :
+			       kind == HTTP_HEADER ? MHD_HEADER_KIND : MHD_COOKIE_KIND;
+	return MHD_lookup_connection_value((struct MHD_Connection *)conn, k, key);
+}
+
+static void client_ip(struct MHD_Connection *c, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	snprintf(out, size, "?");
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+			  (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+			  (socklen_t)size);
+}
+
+static void add_headers(struct MHD_Response *r, const http_response *res)
+{
+	MHD_add_response_header(r, "Content-Type",
+				res->content_type ? res->content_type : "application/json; charset=utf-8");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; "
+				"img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+				"object-src 'none'; base-uri 'none'; form-action 'self'; "
+				"frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cache-Control", res->cacheable ? "no-cache" : "no-store");
+	if (res->etag[0])
+		MHD_add_response_header(r, "ETag", res->etag);
+	if (res->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+	for (int i = 0; i < 2; i++) {
+		const char *h = res->extra_header[i];
+		const char *colon = h[0] ? strchr(h, ':') : NULL;
+		if (colon) {
+			char name[64];
+			size_t n = (size_t)(colon - h) < sizeof name - 1 ? (size_t)(colon - h) : sizeof name - 1;
+			memcpy(name, h, n);
+			name[n] = 0;
+			MHD_add_response_header(r, name, colon + 1 + (colon[1] == ' '));
+		}
+	}
+}
+
+static enum MHD_Result answer(struct MHD_Connection *c, http_response *res)
+{
+	struct MHD_Response *r;
+	if (res->static_body)
+		r = MHD_create_response_from_buffer(res->body_len, (void *)res->static_body,
+						    MHD_RESPMEM_PERSISTENT);
+	else
+		r = MHD_create_response_from_buffer(res->body_len, res->body ? res->body : (void *)"",
+						    res->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		free(res->body);
+		return MHD_NO;
+	}
+	add_headers(r, res);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)res->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	server *s = cls;
+	conn_ctx *ctx = *con_cls;
+	if (!ctx) {
+		ctx = calloc(1, sizeof *ctx);
+		if (!ctx)
+			return MHD_NO;
+		*con_cls = ctx;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		size_t n = *upload_data_size;
+		*upload_data_size = 0;
+		if (ctx->too_big || ctx->len + n > HTTP_MAX_BODY) {
+			ctx->too_big = 1;
+			return MHD_YES;
+		}
+		if (ctx->len + n + 1 > ctx->cap) {
+			size_t cap = ctx->cap ? ctx->cap : 1024;
+			while (cap < ctx->len + n + 1)
+				cap *= 2;
+			char *b = realloc(ctx->body, cap);
+			if (!b)
+				return MHD_NO;
+			ctx->body = b;
+			ctx->cap = cap;
+		}
+		memcpy(ctx->body + ctx->len, upload_data, n);
+		ctx->len += n;
+		ctx->body[ctx->len] = 0;
+		return MHD_YES;
+	}
+
+	http_response res;
+	memset(&res, 0, sizeof res);
+	if (ctx->too_big) {
+		http_error(&res, 413, "too_large", NULL,
+			   "请求体超过 %d 字节 (request body over %d bytes)", HTTP_MAX_BODY, HTTP_MAX_BODY);
+		return answer(c, &res);
+	}
+	http_request req;
+	memset(&req, 0, sizeof req);
+	req.method = method;
+	req.path = url;
+	req.body = ctx->body ? ctx->body : "";
+	req.body_len = ctx->len;
+	req.conn = c;
+	req.lookup = lookup;
+	req.server_ctx = &s->shared;
+	client_ip(c, req.ip, sizeof req.ip);
+
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	req.store = pool_get(s);
+	router_dispatch(&req, &res);
+	pool_put(s, req.store);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (!s->quiet) {
+		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+		fprintf(stderr, "{\"ts\":%lld,\"ip\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\",\"status\":%d,\"ms\":%.3f,\"user\":\"%s\"}\n",
+			(long long)time(NULL), req.ip, method, url, res.status, ms,
+			req.user ? req.user->username : "");
+	}
+	(void)version;
+	return answer(c, &res);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	conn_ctx *ctx = *con_cls;
+	if (ctx) {
+		free(ctx->body);
+		free(ctx);
+		*con_cls = NULL;
+	}
+}
+
+static int parse_listen(const char *listen, struct sockaddr_in *sa, jy_err *err)
+{
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	char host[64];
+	const char *colon = strrchr(listen, ':');
+	if (!colon || (size_t)(colon - listen) >= sizeof host)
+		return err_set(err, JY_EINVAL, "--listen 应为 地址:端口 (expected HOST:PORT): %s", listen);
+	memcpy(host, listen, (size_t)(colon - listen));
+	host[colon - listen] = 0;
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
+		return err_set(err, JY_EINVAL, "端口无效 (invalid port): %s", colon + 1);
+	if (!strcmp(host, "localhost"))
+		snprintf(host, sizeof host, "127.0.0.1");
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return err_set(err, JY_EINVAL, "地址无效，需 IPv4 (invalid IPv4 address): %s", host);
+	sa->sin_port = htons((uint16_t)port);
+	return 0;
+}
+
+int server_start(const server_config *cfg, server **out, jy_err *err)
+{
+	*out = NULL;
+	struct sockaddr_in sa;
+	int rc = parse_listen(cfg->listen ? cfg->listen : "127.0.0.1:8080", &sa, err);
+	if (rc)
+		return rc;
+	server *s = calloc(1, sizeof *s);
+	if (!s)
+		return err_set(err, JY_ENOMEM, "out of memory");
+	s->quiet = cfg->quiet;
+	pthread_mutex_init(&s->pool_mu, NULL);
+	pthread_cond_init(&s->pool_cv, NULL);
+	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads < 1)
+		threads = 1;
+	if (threads > 64)
+		threads = 64;
+	s->pool_size = threads;
+	s->pool = calloc((size_t)threads, sizeof *s->pool);
+	s->shared.logins = ratelimit_new();
+	if (!s->pool || !s->shared.logins) {
+		server_stop(s);
+		return err_set(err, JY_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < threads; i++) {
+		rc = store_open(cfg->db_url, &s->pool[i], err);
+		if (rc) {
+			server_stop(s);
+			return rc;
+		}
+		s->pool_free++;
+	}
+	s->d = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		MHD_OPTION_END);
+	if (!s->d) {
+		server_stop(s);
+		return err_set(err, JY_EIO, "无法监听 cannot listen on %s (in use?)", cfg->listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : ntohs(sa.sin_port);
+	*out = s;
+	return 0;
+}
+
+int server_port(const server *s)
+{
+	return s->port;
+}
+
+void server_stop(server *s)
+{
+	if (!s)
+		return;
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	for (int i = 0; i < s->pool_free; i++)
+		store_close(s->pool[i]);
+	free(s->pool);
+	ratelimit_free(s->shared.logins);
+	pthread_mutex_destroy(&s->pool_mu);
+	pthread_cond_destroy(&s->pool_cv);
+	free(s);
+}

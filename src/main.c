@@ -1,0 +1,66 @@
+/*
+ * main.c — the `jinyun` command line: one table, one row per command.
+ *
+ * Adding a command is one row here and one function in src/cli/.  Global
+ * process setup (locale, libsodium, SQLite threading) happens here and
+ * nowhere else.
+ */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli/cli.h"
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} commands[] = {
+	{ "aberration", cmd_aberration, "统计预警 EARS/Farrington on a series (R surveillance-exact)" },
+	{ "demo", cmd_demo, "生成演示学校 write a realistic demo school" },
+	{ "export", cmd_export, "导出 export roster and records (csv, xlsx)" },
+	{ "import", cmd_import, "导入 import roster and records (csv, xlsx)" },
+	{ "init", cmd_init, "创建或升级数据库 create or migrate a database" },
+	{ "serve", cmd_serve, "启动服务 serve the web UI and API" },
+	{ "trace", cmd_trace, "接触者追踪 trace contacts of cases" },
+	{ "user", cmd_user, "用户管理 manage users" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "金云 Jinyun %s — 校园传染病防控系统 campus infectious-disease prevention\n\n"
+		   "用法 usage: jinyun COMMAND [OPTIONS]   (jinyun COMMAND --help)\n\n",
+		JINYUN_VERSION);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n  --version    版本 print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "C.UTF-8");
+	if (sodium_init() < 0) {
+		fprintf(stderr, "jinyun: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("jinyun %s\n", JINYUN_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "jinyun: 未知命令 unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

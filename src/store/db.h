@@ -1,0 +1,71 @@
+/*
+ * db.h — the thin database seam under the store: open, prepare (cached),
+ * bind, step, read columns, transactions.  One backend file implements it
+ * per engine (sqlite.c now; postgres.c for districts).  SQL handed to it is
+ * portable: '?' placeholders, RETURNING for new ids, ON CONFLICT upserts.
+ *
+ * Only src/store/ includes this header; everything above talks to store.h.
+ * A db handle is used by one thread at a time (the server keeps a pool).
+ */
+#ifndef JY_DB_H
+#define JY_DB_H
+
+#include <stdint.h>
+
+#include "util/err.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+/* Open a database: a path (SQLite, created when absent) or a
+ * postgresql:// URL.  *out is owned by the caller (db_close). */
+int db_open(const char *url, db **out, jy_err *err);
+void db_close(db *d);
+
+/* "sqlite" or "postgres". */
+const char *db_backend(const db *d);
+
+/* Run SQL without parameters or results (may hold several statements). */
+int db_exec(db *d, const char *sql, jy_err *err);
+
+/*
+ * The prepared statement for sql, prepared once per handle and cached by the
+ * address of sql (so pass string literals or other static text).  Returned
+ * reset, bindings cleared.  The handle owns it; call db_done() after use.
+ */
+db_stmt *db_stmt_get(db *d, const char *sql, jy_err *err);
+
+/* Bind parameter idx (1-based).  text NULL binds SQL NULL. */
+void db_bind_i64(db_stmt *st, int idx, int64_t v);
+void db_bind_double(db_stmt *st, int idx, double v);
+void db_bind_text(db_stmt *st, int idx, const char *s);
+void db_bind_null(db_stmt *st, int idx);
+
+/* Advance: 1 = a row is ready, 0 = done, negative = error (in err). */
+int db_step(db_stmt *st, jy_err *err);
+
+int64_t db_col_i64(db_stmt *st, int col);
+double db_col_double(db_stmt *st, int col);
+/* Text of a column, "" for NULL; valid until the next step or db_done. */
+const char *db_col_text(db_stmt *st, int col);
+int db_col_is_null(db_stmt *st, int col);
+
+/* Finish with a statement: reset it for the next use. */
+void db_done(db_stmt *st);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */
+int64_t db_changes(db *d);
+
+/* Transactions nest by counting: only the outermost begin/commit reach the
+ * database; a rollback at any depth rolls back everything at once. */
+int db_begin(db *d, jy_err *err);
+int db_commit(db *d, jy_err *err);
+void db_rollback(db *d);
+
+/* Backend-specific rewriting of a migration (placeholders, dialect blocks). */
+char *db_dialect_sql(const db *d, const char *sql);
+
+/* Online backup of a SQLite database to path (SQLite backup API). */
+int db_backup(db *d, const char *path, jy_err *err);
+
+#endif

@@ -1,0 +1,167 @@
+/*
+ * store.c — opening a store, migrations, transactions.
+ *
+ * Migrations are the files src/store/migrations/NNN_name.sql, embedded in the
+ * binary at build time (scripts/embed.py → migrations table, sorted by name).
+ * The number before the '_' is the schema version.  Each pending migration
+ * runs in its own transaction together with the row that records it in
+ * schema_version, so a migration is applied whole or not at all; running
+ * `init` twice, or starting the server on a current database, changes nothing.
+ */
+#include "store/store_int.h"
+
+#include <stdlib.h>
+
+#include "util/embed.h"
+
+extern const struct embed_file migrations[];
+extern const unsigned long migrations_count;
+
+static int migration_version(const char *name)
+{
+	return atoi(name);
+}
+
+int store_schema_latest(void)
+{
+	int v = 0;
+	for (unsigned long i = 0; i < migrations_count; i++)
+		if (migration_version(migrations[i].name) > v)
+			v = migration_version(migrations[i].name);
+	return v;
+}
+
+int store_one_id(db_stmt *st, int64_t *id, jy_err *err)
+{
+	int rc = db_step(st, err);
+	if (rc == 1) {
+		if (id)
+			*id = db_col_i64(st, 0);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = err_set(err, JY_ENOENT, "not found");
+	}
+	db_done(st);
+	return rc;
+}
+
+int store_open(const char *url, store **out, jy_err *err)
+{
+	*out = NULL;
+	store *s = calloc(1, sizeof *s);
+	if (!s)
+		return err_set(err, JY_ENOMEM, "out of memory");
+	int rc = db_open(url, &s->db, err);
+	if (!rc)
+		rc = store_migrate(s, NULL, NULL, err);
+	if (rc) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void store_close(store *s)
+{
+	if (!s)
+		return;
+	db_close(s->db);
+	free(s);
+}
+
+const char *store_backend(const store *s)
+{
+	return db_backend(s->db);
+}
+
+int store_schema_version(store *s, int *version, jy_err *err)
+{
+	static const char sql[] = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+	*version = 0;
+	int rc = db_exec(s->db,
+			 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+			 "name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+			 err);
+	if (rc)
+		return rc;
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	int64_t v = 0;
+	rc = store_one_id(st, &v, err);
+	*version = (int)v;
+	return rc;
+}
+
+int store_migrate(store *s, int *from, int *to, jy_err *err)
+{
+	static const char ins[] = "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)";
+	int cur = 0;
+	int rc = store_schema_version(s, &cur, err);
+	if (rc)
+		return rc;
+	if (from)
+		*from = cur;
+	if (cur > store_schema_latest())
+		return err_set(err, JY_EDB,
+			       "数据库版本 %d 比程序新 (database schema %d is newer than this binary's %d)",
+			       cur, cur, store_schema_latest());
+	for (unsigned long i = 0; i < migrations_count; i++) {
+		int v = migration_version(migrations[i].name);
+		if (v <= cur)
+			continue;
+		char *sql = db_dialect_sql(s->db, (const char *)migrations[i].data);
+		if (!sql)
+			return err_set(err, JY_ENOMEM, "out of memory");
+		rc = db_begin(s->db, err);
+		if (!rc)
+			rc = db_exec(s->db, sql, err);
+		free(sql);
+		if (!rc) {
+			db_stmt *st = db_stmt_get(s->db, ins, err);
+			if (!st) {
+				rc = JY_EDB;
+			} else {
+				db_bind_i64(st, 1, v);
+				db_bind_text(st, 2, migrations[i].name);
+				db_bind_i64(st, 3, now_s());
+				rc = db_step(st, err);
+				db_done(st);
+			}
+		}
+		if (rc) {
+			db_rollback(s->db);
+			char msg[sizeof err->msg];
+			snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+			return err_set(err, rc, "迁移失败 migration %s failed: %s", migrations[i].name, msg);
+		}
+		rc = db_commit(s->db, err);
+		if (rc)
+			return rc;
+		cur = v;
+	}
+	if (to)
+		*to = cur;
+	return 0;
+}
+
+int store_begin(store *s, jy_err *err)
+{
+	return db_begin(s->db, err);
+}
+
+int store_commit(store *s, jy_err *err)
+{
+	return db_commit(s->db, err);
+}
+
+void store_rollback(store *s)
+{
+	db_rollback(s->db);
+}
+
+int store_backup(store *s, const char *path, jy_err *err)
+{
+	return db_backup(s->db, path, err);
+}

@@ -1,0 +1,38 @@
+/*
+ * store_int.h — what the files of src/store share and nobody else sees.
+ */
+#ifndef JY_STORE_INT_H
+#define JY_STORE_INT_H
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/db.h"
+#include "store/store.h"
+
+struct store {
+	db *db;
+};
+
+/* Copy a column's text into a fixed buffer (truncating safely). */
+#define COPY_COL(dst, st, col) snprintf((dst), sizeof(dst), "%s", db_col_text((st), (col)))
+
+/* Bind an id, or NULL when it is 0. */
+static inline void bind_id(db_stmt *st, int idx, int64_t id)
+{
+	if (id)
+		db_bind_i64(st, idx, id);
+	else
+		db_bind_null(st, idx);
+}
+
+static inline int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* Run a statement expected to return one id (RETURNING id or SELECT id). */
+int store_one_id(db_stmt *st, int64_t *id, jy_err *err);
+
+#endif

@@ -1,0 +1,116 @@
+/*
+ * testutil.c — see testutil.h.
+ */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *tu_data_dir(void)
+{
+	const char *d = getenv("JINYUN_DATA");
+	if (!d || !*d)
+		d = "../shared/data";
+	struct stat st;
+	if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "skipped: shared data not found at %s (set JINYUN_DATA)\n", d);
+		return NULL;
+	}
+	return d;
+}
+
+char *tu_tmpdir(void)
+{
+	char tmpl[] = "/tmp/jinyun-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+	return d ? strdup(d) : NULL;
+}
+
+void tu_rmtree(const char *path)
+{
+	if (!path || strncmp(path, "/tmp/jinyun-test-", 17) != 0)
+		return;
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "warning: could not remove %s\n", path);
+}
+
+char *tu_write_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	if (len == (size_t)-1)
+		len = strlen(data);
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = malloc(n);
+	snprintf(p, n, "%s/%s", dir, name);
+	FILE *f = fopen(p, "wb");
+	if (!f) {
+		free(p);
+		return NULL;
+	}
+	fwrite(data, 1, len, f);
+	fclose(f);
+	return p;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t r;
+	while ((r = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += r;
+		if (cap - n < 2) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+		}
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (len)
+		*len = n;
+	return buf;
+}
+
+const char *tu_jinyun_bin(void)
+{
+	const char *b = getenv("JINYUN_BIN");
+	return b && *b ? b : "build/jinyun";
+}
+
+int tu_run(const char *cmdline, const char *stdin_data, char **out, char **err)
+{
+	char *d = tu_tmpdir();
+	if (!d)
+		return -1;
+	char in_path[512], out_path[512], err_path[512];
+	snprintf(in_path, sizeof in_path, "%s/in", d);
+	snprintf(out_path, sizeof out_path, "%s/out", d);
+	snprintf(err_path, sizeof err_path, "%s/err", d);
+	FILE *f = fopen(in_path, "wb");
+	if (f) {
+		if (stdin_data)
+			fputs(stdin_data, f);
+		fclose(f);
+	}
+	size_t n = strlen(cmdline) + 3 * 512 + 32;
+	char *full = malloc(n);
+	snprintf(full, n, "(%s) <'%s' >'%s' 2>'%s'", cmdline, in_path, out_path, err_path);
+	int st = system(full);
+	free(full);
+	int rc = (st == -1) ? -1 : (WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	if (out)
+		*out = tu_read_file(out_path, NULL);
+	if (err)
+		*err = tu_read_file(err_path, NULL);
+	tu_rmtree(d);
+	free(d);
+	return rc;
+}

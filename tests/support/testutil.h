@@ -1,0 +1,32 @@
+/*
+ * testutil.h — helpers for the cmocka tests: temporary files and folders,
+ * where the shared third-party data is, running the jinyun binary.
+ */
+#ifndef JY_TESTUTIL_H
+#define JY_TESTUTIL_H
+
+#include <stddef.h>
+
+/* The shared data folder ($JINYUN_DATA, default ../shared/data), or NULL and
+ * a "skipped: …" message on stderr when it is absent. */
+const char *tu_data_dir(void);
+
+/* A fresh temporary directory (removed by tu_rmtree); path is static per call. */
+char *tu_tmpdir(void);
+void tu_rmtree(const char *path);
+
+/* Write len bytes (or strlen when len == (size_t)-1) to dir/name; returns a
+ * malloc'd path. */
+char *tu_write_file(const char *dir, const char *name, const void *data, size_t len);
+
+/* Read a whole file; malloc'd, NUL-terminated; *len set when non-NULL. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* Path to the jinyun binary ($JINYUN_BIN). */
+const char *tu_jinyun_bin(void);
+
+/* Run a shell command line; capture stdout and stderr (malloc'd) and return
+ * the exit status (or -1).  stdin_data may be NULL. */
+int tu_run(const char *cmdline, const char *stdin_data, char **out, char **err);
+
+#endif

@@ -1,0 +1,365 @@
+/*
+ * test_api.c — the HTTP API against a real `jinyun serve` on a free
+ * loopback port: login, sessions, the policy (401/403), validation (400,
+ * 413), cross-site refusal, audit, paging, brute-force slow-down.
+ *
+ * The database is made with the binary itself (import roster, user add),
+ * so the test goes through the same paths a school does.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "httpc.h"
+#include "testutil.h"
+
+typedef struct fixture {
+	char *dir;
+	char *db;
+	test_server srv;
+} fixture;
+
+static fixture fx;
+
+static const char roster_csv[] =
+	"学号,姓名,性别,年级,班级,宿舍,监护人电话\n"
+	"2019010101,张伟,男,2019级,2019级机电1班,1-101,13800000001\n"
+	"2019010102,李娜,女,2019级,2019级机电1班,2-201,13800000002\n"
+	"2019010103,王强,男,2019级,2019级机电1班,1-101,13800000003\n"
+	"2019020101,刘洋,男,2019级,2019级数控1班,1-102,13800000004\n"
+	"2019020102,陈静,女,2019级,2019级数控1班,2-201,13800000005\n";
+
+static int run_ok(const char *cmd, const char *in)
+{
+	char *out = NULL, *err = NULL;
+	int rc = tu_run(cmd, in, &out, &err);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, out ? out : "", err ? err : "");
+	free(out);
+	free(err);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	fx.dir = tu_tmpdir();
+	char *csv = tu_write_file(fx.dir, "roster.csv", roster_csv, (size_t)-1);
+	fx.db = malloc(strlen(fx.dir) + 16);
+	sprintf(fx.db, "%s/api.db", fx.dir);
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), fx.db, csv);
+	free(csv);
+	if (run_ok(cmd, NULL))
+		return -1;
+	static const struct {
+		const char *name, *role, *scope, *pw;
+	} users[] = {
+		{ "admin", "admin", NULL, "admin-pass-1" },
+		{ "principal", "principal", NULL, "principal-pass-1" },
+		{ "teacher", "teacher", "2019级机电1班", "teacher-pass-1" },
+		{ "gate", "gate", NULL, "gate-pass-1" },
+		{ "victim", "reporter", NULL, "victim-pass-1" },
+	};
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+		char pw[64];
+		snprintf(pw, sizeof pw, "%s\n", users[i].pw);
+		snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s", tu_jinyun_bin(),
+			 fx.db, users[i].name, users[i].role, users[i].scope ? " --scope '" : "",
+			 users[i].scope ? users[i].scope : "", users[i].scope ? "'" : "");
+		if (run_ok(cmd, pw))
+			return -1;
+	}
+	return test_server_start(&fx.srv, fx.db);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	test_server_stop(&fx.srv);
+	tu_rmtree(fx.dir);
+	free(fx.dir);
+	free(fx.db);
+	return 0;
+}
+
+/* Log in and return "Cookie: jy_session=…\r\n" (static buffer per call site). */
+static void login(const char *user, const char *pw, char *cookie_hdr, size_t size)
+{
+	char body[256];
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+	httpc_resp r;
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/session", NULL, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 200);
+	char sc[512];
+	httpc_header(&r, "Set-Cookie", sc, sizeof sc);
+	assert_non_null(strstr(sc, "HttpOnly"));
+	assert_non_null(strstr(sc, "SameSite=Strict"));
+	char *semi = strchr(sc, ';');
+	if (semi)
+		*semi = 0;
+	snprintf(cookie_hdr, size, "Cookie: %.200s\r\n", sc);
+	httpc_free(&r);
+}
+
+static int get_status(const char *method, const char *path, const char *hdrs, const char *body)
+{
+	httpc_resp r;
+	if (httpc_request(fx.srv.port, method, path, hdrs, body, body ? strlen(body) : 0, &r))
+		return -1;
+	int s = r.status;
+	httpc_free(&r);
+	return s;
+}
+
+static cJSON *get_json(const char *path, const char *hdrs, int expect)
+{
+	httpc_resp r;
+	assert_int_equal(httpc_request(fx.srv.port, "GET", path, hdrs, NULL, 0, &r), 0);
+	if (r.status != expect)
+		fprintf(stderr, "GET %s: %d %s\n", path, r.status, r.body);
+	assert_int_equal(r.status, expect);
+	cJSON *j = cJSON_Parse(r.body);
+	assert_non_null(j);
+	httpc_free(&r);
+	return j;
+}
+
+static int64_t class_id_named(const char *cookie, const char *name)
+{
+	cJSON *j = get_json("/api/classes", cookie, 200);
+	int64_t id = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
+		if (!strcmp(cJSON_GetObjectItem(it, "name")->valuestring, name))
+			id = (int64_t)cJSON_GetObjectItem(it, "id")->valuedouble;
+	cJSON_Delete(j);
+	return id;
+}
+
+static int64_t person_id_numbered(const char *cookie, const char *number)
+{
+	char path[256];
+	snprintf(path, sizeof path, "/api/people?q=%s", number);
+	cJSON *j = get_json(path, cookie, 200);
+	cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
+	int64_t id = first ? (int64_t)cJSON_GetObjectItem(first, "id")->valuedouble : 0;
+	cJSON_Delete(j);
+	return id;
+}
+
+static void test_healthz_needs_no_login_and_has_security_headers(void **state)
+{
+	(void)state;
+	httpc_resp r;
+	assert_int_equal(httpc_request(fx.srv.port, "GET", "/healthz", NULL, NULL, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.body, "{\"ok\":true}");
+	char h[512];
+	httpc_header(&r, "Content-Security-Policy", h, sizeof h);
+	assert_non_null(strstr(h, "frame-ancestors 'none'"));
+	httpc_header(&r, "X-Content-Type-Options", h, sizeof h);
+	assert_string_equal(h, "nosniff");
+	httpc_header(&r, "Referrer-Policy", h, sizeof h);
+	assert_string_equal(h, "no-referrer");
+	httpc_free(&r);
+}
+
+static void test_api_without_session_is_401_even_for_unknown_paths(void **state)
+{
+	(void)state;
+	assert_int_equal(get_status("GET", "/api/people", NULL, NULL), 401);
+	assert_int_equal(get_status("GET", "/api/people/1", NULL, NULL), 401);
+	assert_int_equal(get_status("GET", "/api/no-such-thing", NULL, NULL), 401);
+	assert_int_equal(get_status("GET", "/api/people", "Cookie: jy_session=deadbeef\r\n", NULL), 401);
+}
+
+static void test_login_failure_is_the_same_for_unknown_user_and_wrong_password(void **state)
+{
+	(void)state;
+	httpc_resp a, b;
+	const char *wrong_pw = "{\"username\":\"admin\",\"password\":\"nope-nope\"}";
+	const char *no_user = "{\"username\":\"nobody\",\"password\":\"nope-nope\"}";
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/session", NULL, wrong_pw, strlen(wrong_pw), &a), 0);
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/session", NULL, no_user, strlen(no_user), &b), 0);
+	assert_int_equal(a.status, 401);
+	assert_int_equal(b.status, 401);
+	assert_string_equal(a.body, b.body);
+	httpc_free(&a);
+	httpc_free(&b);
+}
+
+static void test_teacher_sees_only_own_class(void **state)
+{
+	(void)state;
+	char admin[256], teacher[256];
+	login("admin", "admin-pass-1", admin, sizeof admin);
+	login("teacher", "teacher-pass-1", teacher, sizeof teacher);
+	int64_t own = class_id_named(admin, "2019级机电1班");
+	int64_t other = class_id_named(admin, "2019级数控1班");
+	assert_true(own > 0 && other > 0);
+	char path[128];
+	snprintf(path, sizeof path, "/api/people?class_id=%lld", (long long)own);
+	cJSON *j = get_json(path, teacher, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 3);
+	cJSON_Delete(j);
+	snprintf(path, sizeof path, "/api/people?class_id=%lld", (long long)other);
+	assert_int_equal(get_status("GET", path, teacher, NULL), 403);
+	assert_int_equal(get_status("GET", "/api/people", teacher, NULL), 403);
+	/* A person of the other class, and an id that does not exist: both 403. */
+	int64_t stranger = person_id_numbered(admin, "2019020101");
+	snprintf(path, sizeof path, "/api/people/%lld", (long long)stranger);
+	assert_int_equal(get_status("GET", path, teacher, NULL), 403);
+	assert_int_equal(get_status("GET", "/api/people/999999", teacher, NULL), 403);
+	assert_int_equal(get_status("GET", "/api/people/999999", admin, NULL), 404);
+	/* The teacher's class list holds only their class. */
+	j = get_json("/api/classes", teacher, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 1);
+	cJSON_Delete(j);
+	/* Gate staff see no personal data. */
+	char gate[256];
+	login("gate", "gate-pass-1", gate, sizeof gate);
+	assert_int_equal(get_status("GET", "/api/people", gate, NULL), 403);
+}
+
+static void test_people_paging_and_person_read_is_audited(void **state)
+{
+	(void)state;
+	char admin[256];
+	login("admin", "admin-pass-1", admin, sizeof admin);
+	cJSON *j = get_json("/api/people?limit=2&total=1", admin, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
+	assert_int_equal((int)cJSON_GetObjectItem(j, "total")->valuedouble, 5);
+	int64_t after = (int64_t)cJSON_GetObjectItem(j, "next_after")->valuedouble;
+	cJSON_Delete(j);
+	char path[128];
+	snprintf(path, sizeof path, "/api/people?limit=2&after=%lld", (long long)after);
+	j = get_json(path, admin, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
+	cJSON_Delete(j);
+
+	int64_t id = person_id_numbered(admin, "2019010102");
+	snprintf(path, sizeof path, "/api/people/%lld", (long long)id);
+	j = get_json(path, admin, 200);
+	cJSON *p = cJSON_GetObjectItem(j, "person");
+	assert_string_equal(cJSON_GetObjectItem(p, "name")->valuestring, "李娜");
+	assert_string_equal(cJSON_GetObjectItem(p, "dorm")->valuestring, "2-201");
+	cJSON_Delete(j);
+	snprintf(path, sizeof path, "/api/audit?person_id=%lld", (long long)id);
+	j = get_json(path, admin, 200);
+	int reads = 0;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
+		reads += !strcmp(cJSON_GetObjectItem(it, "action")->valuestring, "read") &&
+			 !strcmp(cJSON_GetObjectItem(it, "username")->valuestring, "admin");
+	assert_true(reads >= 1);
+	cJSON_Delete(j);
+	/* Only admins read the audit log, and nobody changes it. */
+	char principal[256];
+	login("principal", "principal-pass-1", principal, sizeof principal);
+	assert_int_equal(get_status("GET", "/api/audit", principal, NULL), 403);
+	assert_int_equal(get_status("DELETE", "/api/audit", admin, NULL), 405);
+	assert_int_equal(get_status("PUT", "/api/audit", admin, "{}"), 405);
+}
+
+static void test_bad_bodies_get_clear_4xx(void **state)
+{
+	(void)state;
+	char admin[256];
+	login("admin", "admin-pass-1", admin, sizeof admin);
+	char hdr[512];
+	snprintf(hdr, sizeof hdr, "%sContent-Type: application/json\r\n", admin);
+	httpc_resp r;
+	const char *trunc = "{\"number\":\"X1\",\"name\":\"赵";
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/people", hdr, trunc, strlen(trunc), &r), 0);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "malformed JSON"));
+	httpc_free(&r);
+	const char *wrong_type = "{\"number\":42,\"name\":\"赵六\"}";
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/people", hdr, wrong_type, strlen(wrong_type), &r), 0);
+	assert_int_equal(r.status, 400);
+	cJSON *j = cJSON_Parse(r.body);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "field")->valuestring, "number");
+	cJSON_Delete(j);
+	httpc_free(&r);
+	const char *bad_gender = "{\"number\":\"2019010199\",\"name\":\"赵六\",\"gender\":\"X\",\"class\":\"2019级机电1班\"}";
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/people", hdr, bad_gender, strlen(bad_gender), &r), 0);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "\"field\":\"gender\""));
+	httpc_free(&r);
+	size_t big = 2 * 1024 * 1024;
+	char *huge = malloc(big);
+	memset(huge, 'a', big);
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/people", hdr, huge, big, &r), 0);
+	assert_int_equal(r.status, 413);
+	httpc_free(&r);
+	free(huge);
+	/* A good one is created, then refused as a duplicate. */
+	const char *good = "{\"number\":\"2019010199\",\"name\":\"赵六\",\"gender\":\"男\",\"class\":\"2019级机电1班\",\"key_groups\":[\"抗疫一线人员子女\"]}";
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/people", hdr, good, strlen(good), &r), 0);
+	assert_int_equal(r.status, 201);
+	assert_non_null(strstr(r.body, "frontline_child"));
+	httpc_free(&r);
+	assert_int_equal(get_status("POST", "/api/people", hdr, good), 409);
+}
+
+static void test_cross_site_writes_are_refused(void **state)
+{
+	(void)state;
+	char admin[256], hdr[512];
+	login("admin", "admin-pass-1", admin, sizeof admin);
+	snprintf(hdr, sizeof hdr, "%sOrigin: http://evil.example\r\n", admin);
+	const char *body = "{\"name\":\"操场2\",\"kind\":\"playground\",\"capacity\":500}";
+	assert_int_equal(get_status("POST", "/api/places", hdr, body), 403);
+	snprintf(hdr, sizeof hdr, "%sOrigin: http://127.0.0.1:%d\r\n", admin, fx.srv.port);
+	assert_int_equal(get_status("POST", "/api/places", hdr, body), 201);
+	cJSON *j = get_json("/api/places?kind=playground", admin, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 1);
+	cJSON_Delete(j);
+}
+
+static void test_logout_ends_the_session(void **state)
+{
+	(void)state;
+	char p[256];
+	login("principal", "principal-pass-1", p, sizeof p);
+	assert_int_equal(get_status("GET", "/api/session", p, NULL), 200);
+	assert_int_equal(get_status("DELETE", "/api/session", p, NULL), 200);
+	assert_int_equal(get_status("GET", "/api/session", p, NULL), 401);
+}
+
+static void test_repeated_login_failures_slow_down(void **state)
+{
+	(void)state;
+	const char *bad = "{\"username\":\"victim\",\"password\":\"guess-guess\"}";
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(get_status("POST", "/api/session", NULL, bad), 401);
+	assert_int_equal(get_status("POST", "/api/session", NULL, bad), 429);
+	/* Even the right password waits now. */
+	const char *good = "{\"username\":\"victim\",\"password\":\"victim-pass-1\"}";
+	assert_int_equal(get_status("POST", "/api/session", NULL, good), 429);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_healthz_needs_no_login_and_has_security_headers),
+		cmocka_unit_test(test_api_without_session_is_401_even_for_unknown_paths),
+		cmocka_unit_test(test_login_failure_is_the_same_for_unknown_user_and_wrong_password),
+		cmocka_unit_test(test_teacher_sees_only_own_class),
+		cmocka_unit_test(test_people_paging_and_person_read_is_audited),
+		cmocka_unit_test(test_bad_bodies_get_clear_4xx),
+		cmocka_unit_test(test_cross_site_writes_are_refused),
+		cmocka_unit_test(test_logout_ends_the_session),
+		cmocka_unit_test(test_repeated_login_failures_slow_down),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
