@@ -25,13 +25,13 @@ run: deps all
 	./$(BUILD)/jinyun serve --db $(DB) --listen $(LISTEN)
 
 check: deps all
-	meson test -C $(BUILD) --print-errorlogs
+	meson test -C $(BUILD) --print-errorlogs; st=$$?; ./scripts/test-summary.py $(BUILD); exit $$st
 	./tests/run-e2e.sh $(BUILD)
 
 asan: deps
 	test -f build-asan/build.ninja || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
 	ninja -C build-asan
-	meson test -C build-asan --print-errorlogs --timeout-multiplier 3
+	meson test -C build-asan --print-errorlogs --timeout-multiplier 3; st=$$?; ./scripts/test-summary.py build-asan; exit $$st
 
 bench: deps all
 	./bench/run.sh $(BUILD)

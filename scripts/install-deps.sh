@@ -6,8 +6,11 @@ set -eu
 PKGS="build-essential pkg-config meson ninja-build libsqlite3-dev libpq-dev
 postgresql libmicrohttpd-dev libcjson-dev libsodium-dev libxlsxwriter-dev
 libminizip-dev libexpat1-dev libcmocka-dev wrk chromium nginx
-r-cran-surveillance sqlite3 curl nodejs npm clang libclang-rt-14-dev"
+r-cran-surveillance sqlite3 curl clang libclang-rt-14-dev"
 missing=""
+# Node.js and npm: the machine's own when present (Debian's nodejs 18 otherwise).
+command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"
+command -v npm >/dev/null 2>&1 || PKGS="$PKGS npm"
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
