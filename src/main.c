@@ -19,6 +19,8 @@ static const struct command {
 	const char *help;
 } commands[] = {
 	{ "aberration", cmd_aberration, "统计预警 EARS/Farrington on a series (R surveillance-exact)" },
+	{ "alerts", cmd_alerts, "聚集性疫情预警 cluster alerts (--json)" },
+	{ "census", cmd_census, "底数清：晨午检统计 the day's census (--json)" },
 	{ "demo", cmd_demo, "生成演示学校 write a realistic demo school" },
 	{ "export", cmd_export, "导出 export roster and records (csv, xlsx)" },
 	{ "import", cmd_import, "导入 import roster and records (csv, xlsx)" },

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "domain/checks_import.h"
 #include "domain/roster.h"
 #include "store/store.h"
 #include "util/table.h"
@@ -21,6 +22,8 @@ static const char usage[] =
 	"导入学生名单 import the student roster (CSV in UTF-8 or GBK/GB18030, or xlsx).\n"
 	"列 columns (中文或英文 Chinese or English): 学号/student_no 姓名/name 性别/gender\n"
 	"  年级/grade 班级/class 宿舍/dorm 监护人电话/guardian_phone [重点群体/key_groups]\n"
+	"       jinyun import checks [--db PATH] FILE.csv\n"
+	"导入晨午检记录 checks: date,session,student_no,status,temperature,symptoms,diagnosis\n"
 	"任何一行有错则不写入任何数据 (any bad row: nothing is written, exit 1).\n";
 
 static int ends_with(const char *s, const char *suffix)
@@ -103,10 +106,53 @@ static int import_roster(const char *db_path, const char *file, const char *shee
 	return rc ? 1 : 0;
 }
 
+static int import_checks(const char *db_path, const char *file, const char *sheet)
+{
+	jy_err err;
+	err_clear(&err);
+	char buf[1024];
+	table *t = NULL;
+	if (cli_read_table(file, sheet, &t, &err)) {
+		if (!err.file[0])
+			snprintf(err.file, sizeof err.file, "%s", file);
+		err_format(&err, buf, sizeof buf);
+		fprintf(stderr, "%s\n", buf);
+		return 1;
+	}
+	store *s = NULL;
+	if (store_open(db_path, &s, &err)) {
+		table_free(t);
+		return cli_fail("import", "%s", err.msg);
+	}
+	checks_import_report rep;
+	jy_errlist errors = { 0 };
+	int rc = checks_import(s, t, file, &rep, &errors, &err);
+	if (rc == JY_EINVAL && errors.n_total) {
+		cli_print_errlist(&errors);
+		fprintf(stderr, "导入失败：%zu 个错误，未写入任何数据 (import refused: %zu errors, nothing written)\n",
+			errors.n_total, errors.n_total);
+	} else if (rc) {
+		if (!err.file[0])
+			snprintf(err.file, sizeof err.file, "%s", file);
+		err_format(&err, buf, sizeof buf);
+		fprintf(stderr, "%s\n导入失败，未写入任何数据 (import failed, nothing written)\n", buf);
+	} else {
+		printf("已导入 %s：%ld 行，%ld 个班级时段提交；新预警 %ld，更新预警 %ld\n"
+		       "imported %s: %ld rows, %ld class submissions; alerts created %ld, updated %ld\n",
+		       file, rep.rows, rep.submissions, rep.alerts_created, rep.alerts_updated, file,
+		       rep.rows, rep.submissions, rep.alerts_created, rep.alerts_updated);
+	}
+	errlist_free(&errors);
+	store_close(s);
+	table_free(t);
+	return rc ? 1 : 0;
+}
+
 static const struct importer {
 	const char *kind;
 	int (*fn)(const char *db_path, const char *file, const char *sheet);
 } importers[] = {
+	{ "checks", import_checks },
 	{ "roster", import_roster },
 };
 

@@ -27,7 +27,7 @@ typedef struct class_ctx {
 static int add_class(void *vctx, const class_rec *c)
 {
 	class_ctx *x = vctx;
-	policy_target t = { c->school_id, c->id };
+	policy_target t = { c->school_id, c->id, NULL };
 	if (policy_check(x->req->user, POL_CLASS_READ, &t) != 0)
 		return 0;
 	cJSON *j = cJSON_CreateObject();

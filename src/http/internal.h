@@ -44,6 +44,23 @@ void api_place_create(http_request *req, http_response *res);
 void api_place_update(http_request *req, http_response *res);
 void api_classes_list(http_request *req, http_response *res);
 void api_audit_list(http_request *req, http_response *res);
+void api_checks_get(http_request *req, http_response *res);
+void api_checks_submit(http_request *req, http_response *res);
+void api_census(http_request *req, http_response *res);
+void api_census_people(http_request *req, http_response *res);
+void api_events_create(http_request *req, http_response *res);
+void api_absences_list(http_request *req, http_response *res);
+void api_absence_followup(http_request *req, http_response *res);
+void api_absence_note(http_request *req, http_response *res);
+void api_alerts_list(http_request *req, http_response *res);
+void api_alert_get(http_request *req, http_response *res);
+void api_alert_close(http_request *req, http_response *res);
+void api_alerts_evaluate(http_request *req, http_response *res);
+void api_tasks_list(http_request *req, http_response *res);
+void api_task_done(http_request *req, http_response *res);
+void api_rules_list(http_request *req, http_response *res);
+void api_rule_create(http_request *req, http_response *res);
+void api_rule_update(http_request *req, http_response *res);
 
 /* Answer 403 unless policy allows (returns non-zero when it answered). */
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,

@@ -24,7 +24,7 @@ static int in_scope(const user_rec *u, const policy_target *t)
 
 int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 {
-	static const policy_target none = { 0, 0 };
+	static const policy_target none = { 0, 0, NULL };
 	if (!u || u->disabled)
 		return JY_EPERM;
 	if (!t)
@@ -54,10 +54,36 @@ int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 	case POL_EXPORT:
 		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter");
 		break;
+	case POL_CHECK_SUBMIT:
+	case POL_HEALTH_WRITE:
+		allowed = is(u, "admin") || is(u, "reporter") || is(u, "teacher");
+		break;
+	case POL_HEALTH_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "teacher") || is(u, "district");
+		break;
+	case POL_CENSUS_READ:
+	case POL_ALERT_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "district");
+		break;
+	case POL_ALERT_MANAGE:
+		allowed = is(u, "admin") || is(u, "reporter");
+		break;
+	case POL_TASK_DONE:
+		allowed = is(u, "admin") || is(u, "reporter") || is(u, "principal") ||
+			  (t->owner_role && is(u, t->owner_role) && !is(u, "district"));
+		/* A task is the school's: a class teacher may close their role's tasks. */
+		if (allowed && !strcmp(u->scope_kind, "class"))
+			return t->school_id == u->school_id ? 0 : JY_EPERM;
+		break;
+	case POL_RULE_EDIT:
+		allowed = is(u, "admin") || is(u, "district");
+		break;
 	}
 	/* Places are not personal: a class-scoped user may see the school's. */
 	if (act == POL_PLACE_READ || act == POL_PLACE_WRITE) {
-		policy_target school = { t->school_id, u->scope_id };
+		policy_target school = { t->school_id, u->scope_id, NULL };
 		return allowed && in_scope(u, &school) ? 0 : JY_EPERM;
 	}
 	return allowed && in_scope(u, t) ? 0 : JY_EPERM;

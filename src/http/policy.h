@@ -28,11 +28,20 @@ typedef enum policy_action {
 	POL_USER_ADMIN,     /* manage users */
 	POL_AUDIT_READ,
 	POL_EXPORT,         /* bulk export of personal data */
+	POL_CHECK_SUBMIT,   /* submit a class's check (target: the class) */
+	POL_HEALTH_READ,    /* read health records of a class or person */
+	POL_HEALTH_WRITE,   /* record observations, clinic visits, absences, doctor's notes */
+	POL_CENSUS_READ,    /* the school-wide census and the names behind it */
+	POL_ALERT_READ,
+	POL_ALERT_MANAGE,   /* close alerts, run the rules */
+	POL_TASK_DONE,      /* mark a response task done (target: its owner role) */
+	POL_RULE_EDIT,      /* change cluster rules */
 } policy_action;
 
 typedef struct policy_target {
 	int64_t school_id;  /* 0 = not school-bound */
 	int64_t class_id;   /* 0 = no particular class (the whole school) */
+	const char *owner_role;  /* POL_TASK_DONE: the role that owns the task */
 } policy_target;
 
 /* 0 when u may do act on t, JY_EPERM otherwise.  u NULL is never allowed. */

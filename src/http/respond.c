@@ -178,7 +178,7 @@ void http_audit(const http_request *r, const char *action, const char *entity,
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,
 	      int64_t class_id)
 {
-	policy_target t = { school_id, class_id };
+	policy_target t = { school_id, class_id, NULL };
 	if (policy_check(req->user, act, &t) == 0)
 		return 0;
 	http_error(res, 403, "forbidden", NULL, "无权访问 (not allowed for role %s)",

@@ -38,6 +38,23 @@ static const struct route {
 	{ "PATCH", "/api/places/{id}", api_place_update, 0 },
 	{ "GET", "/api/classes", api_classes_list, 0 },
 	{ "GET", "/api/audit", api_audit_list, 0 },
+	{ "GET", "/api/checks", api_checks_get, 0 },
+	{ "POST", "/api/checks", api_checks_submit, 0 },
+	{ "GET", "/api/census", api_census, 0 },
+	{ "GET", "/api/census/people", api_census_people, 0 },
+	{ "POST", "/api/events", api_events_create, 0 },
+	{ "GET", "/api/absences", api_absences_list, 0 },
+	{ "POST", "/api/absences/{id}/followups", api_absence_followup, 0 },
+	{ "POST", "/api/absences/{id}/note", api_absence_note, 0 },
+	{ "GET", "/api/alerts", api_alerts_list, 0 },
+	{ "POST", "/api/alerts/evaluate", api_alerts_evaluate, 0 },
+	{ "GET", "/api/alerts/{id}", api_alert_get, 0 },
+	{ "POST", "/api/alerts/{id}/close", api_alert_close, 0 },
+	{ "GET", "/api/tasks", api_tasks_list, 0 },
+	{ "POST", "/api/tasks/{id}/done", api_task_done, 0 },
+	{ "GET", "/api/rules", api_rules_list, 0 },
+	{ "POST", "/api/rules", api_rule_create, 0 },
+	{ "PUT", "/api/rules/{id}", api_rule_update, 0 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:

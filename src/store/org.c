@@ -149,7 +149,7 @@ int store_class_get(store *s, int64_t id, class_rec *out, jy_err *err)
 
 int store_class_list(store *s, int64_t school_id, store_class_cb cb, void *ctx, jy_err *err)
 {
-	static const char sql[] = CLASS_COLS "WHERE c.school_id = ? ORDER BY g.name, c.name";
+	static const char sql[] = CLASS_COLS "WHERE c.school_id = ? ORDER BY g.name, c.id";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;

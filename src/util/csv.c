@@ -144,8 +144,8 @@ static long csv_record_at(const char *p, size_t pos, char delim)
  * JY_EFORMAT and sets *bad to the number of bytes that did convert, with
  * *out holding their UTF-8 (so the caller can say which record is bad).
  */
-static int csv_iconv(const char *from, const char *data, size_t len,
-		     char **out, size_t *out_len, size_t *bad)
+static int csv_iconv(const char *from, const char *data, size_t len, char **out, size_t *out_len,
+		     size_t *bad)
 {
 	*out = NULL;
 	*out_len = 0;
@@ -176,11 +176,11 @@ static int csv_iconv(const char *from, const char *data, size_t len,
 }
 
 /* Split the UTF-8 text p[0..n) into records and fields (see the top). */
-static int csv_parse(const char *name, const char *p, size_t n, char delim,
-		     const char *encoding, table **out, jy_err *err)
+static int csv_parse(const char *name, const char *p, size_t n, char delim, const char *encoding,
+		     table **out, jy_err *err)
 {
 	table_builder b;
-	int rc = table_builder_init(&b, n);
+	int rc = table_builder_init(&b, n + 2);
 	if (rc)
 		return err_at(err, rc, name, 0, NULL, "内存不足 (out of memory)");
 	long rec = 1;
@@ -192,17 +192,18 @@ static int csv_parse(const char *name, const char *p, size_t n, char delim,
 				for (;;) {
 					const char *q = memchr(p + i, '"', n - i);
 					if (!q) {
-						rc = err_at(err, JY_EFORMAT, name, rec, NULL,
-							    "第%ld行引号未闭合 (unterminated quote)", rec);
+						rc = err_at(
+						    err, JY_EFORMAT, name, rec, NULL,
+						    "第%ld行引号未闭合 (unterminated quote)", rec);
 						goto out;
 					}
 					size_t k = (size_t)(q - p);
 					if ((rc = table_builder_append(&b, p + i, k - i)))
-						goto nomem;
+						goto build_fail;
 					i = k + 1;
 					if (i < n && p[i] == '"') {
 						if ((rc = table_builder_append(&b, "\"", 1)))
-							goto nomem;
+							goto build_fail;
 						i++;
 						continue;
 					}
@@ -214,7 +215,7 @@ static int csv_parse(const char *name, const char *p, size_t n, char delim,
 				i++;
 			if ((rc = table_builder_append(&b, p + s, i - s)) ||
 			    (rc = table_builder_end_cell(&b)))
-				goto nomem;
+				goto build_fail;
 			if (i < n && p[i] == delim) {
 				i++;
 				continue;
@@ -227,14 +228,14 @@ static int csv_parse(const char *name, const char *p, size_t n, char delim,
 		if (i < n && p[i] == '\n')
 			i++;
 		if ((rc = table_builder_end_row(&b, rec, false)))
-			goto nomem;
+			goto build_fail;
 		rec++;
 	}
 	rc = table_builder_finish(&b, encoding, out);
 	if (rc)
-		goto nomem;
+		goto build_fail;
 	goto out;
-nomem:
+build_fail:
 	if (rc == JY_ETOOBIG)
 		err_at(err, rc, name, rec, NULL, "表格太大，超过%zu个单元格 (too many cells)",
 		       (size_t)TABLE_MAX_CELLS);
@@ -245,8 +246,7 @@ out:
 	return rc;
 }
 
-int csv_read_buffer(const char *name, const char *data, size_t len,
-		    table **out, jy_err *err)
+int csv_read_buffer(const char *name, const char *data, size_t len, table **out, jy_err *err)
 {
 	const unsigned char *u = (const unsigned char *)data;
 	char *conv = NULL;
@@ -292,7 +292,8 @@ int csv_read_buffer(const char *name, const char *data, size_t len,
 			long row = csv_record_at(text, ok, csv_sniff_delim(text, text_len));
 			rc = err_at(err, JY_EFORMAT, name, row, NULL,
 				    "第%ld行含有无效的UTF-8字节（文件以UTF-8 BOM开头）"
-				    " (invalid UTF-8 in a file marked UTF-8)", row);
+				    " (invalid UTF-8 in a file marked UTF-8)",
+				    row);
 			goto out;
 		}
 	} else if (csv_utf8_valid_prefix(u, len) < len) {
@@ -304,7 +305,8 @@ int csv_read_buffer(const char *name, const char *data, size_t len,
 			long row = csv_record_at(conv, text_len, csv_sniff_delim(data, len));
 			rc = err_at(err, rc, name, row, NULL,
 				    "第%ld行编码无法识别：既不是UTF-8也不是GBK/GB18030 "
-				    "(unrecognised encoding: neither UTF-8 nor GBK/GB18030)", row);
+				    "(unrecognised encoding: neither UTF-8 nor GBK/GB18030)",
+				    row);
 			goto out;
 		}
 		if (rc)

@@ -26,9 +26,9 @@
 #define TABLE_MAX_CELLS ((size_t)1 << 24)
 
 typedef struct table_builder {
-	char *text;        /* cell text, NUL-terminated each; text[0] = "" */
+	char *text; /* cell text, NUL-terminated each; text[0] = "" */
 	size_t text_len, text_cap;
-	size_t *cell;      /* text offset of every kept cell, row after row */
+	size_t *cell; /* text offset of every kept cell, row after row */
 	size_t ncell, cell_cap;
 	size_t *row_first; /* index in cell[] of the first cell of row i */
 	long *rownum;

@@ -50,11 +50,11 @@
 #include "util/table_builder.h"
 
 #define XLSX_MAX_PART ((uint64_t)256 << 20) /* inflated bytes of one part */
-#define XLSX_MAX_COLS 16384                 /* A..XFD, as Excel */
-#define XLSX_MAX_ROW 1048576L
-#define XLSX_CHUNK 65536
-#define XLSX_PATH 512
-#define XLSX_ABSENT 1 /* xlsx_parse_part: optional part not in the zip */
+#define XLSX_MAX_COLS 16384		    /* A..XFD, as Excel */
+#define XLSX_MAX_ROW  1048576L
+#define XLSX_CHUNK    65536
+#define XLSX_PATH     512
+#define XLSX_ABSENT   1 /* xlsx_parse_part: optional part not in the zip */
 
 /* How a number format shows a value; DURATION is elapsed time ([h]:mm). */
 enum xlsx_kind { XLSX_NUMBER, XLSX_DATE, XLSX_DATETIME, XLSX_TIME, XLSX_DURATION };
@@ -364,11 +364,21 @@ static unsigned char xlsx_format_kind(const char *f)
 			continue;
 		}
 		switch (c | 0x20) {
-		case 'y': y = true; break;
-		case 'd': d = true; break;
-		case 'm': m = true; break;
-		case 'h': h = true; break;
-		case 's': s = true; break;
+		case 'y':
+			y = true;
+			break;
+		case 'd':
+			d = true;
+			break;
+		case 'm':
+			m = true;
+			break;
+		case 'h':
+			h = true;
+			break;
+		case 's':
+			s = true;
+			break;
 		}
 	}
 	bool time = h || s || elapsed;
@@ -397,8 +407,15 @@ static void xlsx_civil(long long z, long long *y, unsigned *m, unsigned *d)
 	*y = yy + (*m <= 2);
 }
 
+/* Two decimal digits of n (< 100) at p. */
+static void xlsx_put2(char *p, unsigned n)
+{
+	p[0] = (char)('0' + n / 10);
+	p[1] = (char)('0' + n % 10);
+}
+
 /*
- * Render serial date v of the given kind into buf.  Excel's 1900 system has
+ * Render serial date v of the given kind into buf (at least 20 bytes).  Excel's 1900 system has
  * serial 1 = 1900-01-01 and the fictitious 1900-02-29 as serial 60; the 1904
  * system has serial 0 = 1904-01-01.  Times are rounded to the second.
  * Returns false when v is no date Excel would show (negative, past 9999).
@@ -426,10 +443,25 @@ static bool xlsx_format_date(double v, unsigned char kind, bool date1904, char *
 		long long since = date1904 ? days + 1462 : days < 60 ? days + 1 : days;
 		xlsx_civil(since - 25569, &y, &m, &d);
 	}
-	if (kind == XLSX_DATETIME && sod != 0)
-		snprintf(buf, size, "%04lld-%02u-%02u %02d:%02d:%02d", y, m, d, hh, mi, ss);
-	else
-		snprintf(buf, size, "%04lld-%02u-%02u", y, m, d);
+	if (size < 20)
+		return false;
+	/* by hand, as this runs for every date cell; 0 <= y <= 9999 here */
+	xlsx_put2(buf, (unsigned)(y / 100));
+	xlsx_put2(buf + 2, (unsigned)(y % 100));
+	buf[4] = '-';
+	xlsx_put2(buf + 5, m);
+	buf[7] = '-';
+	xlsx_put2(buf + 8, d);
+	buf[10] = 0;
+	if (kind == XLSX_DATETIME && sod != 0) {
+		buf[10] = ' ';
+		xlsx_put2(buf + 11, (unsigned)hh);
+		buf[13] = ':';
+		xlsx_put2(buf + 14, (unsigned)mi);
+		buf[16] = ':';
+		xlsx_put2(buf + 17, (unsigned)ss);
+		buf[19] = 0;
+	}
 	return true;
 }
 
@@ -444,7 +476,20 @@ static void xlsx_format_number(double v, char *buf, size_t size)
 		return;
 	}
 	if (fabs(v) < 1e16 && v == trunc(v)) {
-		snprintf(buf, size, "%.0f", v);
+		/* by hand: printf's exact float conversion is the slow part */
+		char tmp[24];
+		unsigned long long n = (unsigned long long)fabs(v);
+		size_t k = 0;
+		while (n) {
+			tmp[k++] = (char)('0' + n % 10);
+			n /= 10;
+		}
+		size_t o = 0;
+		if (v < 0 && o + 1 < size)
+			buf[o++] = '-';
+		while (k && o + 1 < size)
+			buf[o++] = tmp[--k];
+		buf[o] = 0;
 		return;
 	}
 	for (int prec = 15; prec <= 17; prec++) {
@@ -464,10 +509,10 @@ static void xlsx_fail(xlsx_xml *c, int rc)
 }
 
 /* Fill err for a problem in the current part, stop the parse. */
-#define xlsx_fail_at(c, code, row, col, ...)                                        \
-	do {                                                                         \
-		err_at((c)->x->err, code, (c)->x->path, row, col, __VA_ARGS__);      \
-		xlsx_fail(c, code);                                                  \
+#define xlsx_fail_at(c, code, row, col, ...)                                                       \
+	do {                                                                                       \
+		err_at((c)->x->err, code, (c)->x->path, row, col, __VA_ARGS__);                    \
+		xlsx_fail(c, code);                                                                \
 	} while (0)
 
 static void xlsx_fail_nomem(xlsx_xml *c, int rc)
@@ -512,8 +557,8 @@ static int xlsx_parse_part(xlsx_reader *x, const char *part, bool required, xlsx
 	if (unzGetCurrentFileInfo64(x->zip, &info, NULL, 0, NULL, 0, NULL, 0) != UNZ_OK)
 		goto corrupt;
 	if (info.flag & 1) {
-		rc = err_at(x->err, JY_EFORMAT, x->path, 0, NULL,
-			    "%s已加密 (part %s is encrypted)", part, part);
+		rc = err_at(x->err, JY_EFORMAT, x->path, 0, NULL, "%s已加密 (part %s is encrypted)",
+			    part, part);
 		goto out;
 	}
 	if (info.uncompressed_size > XLSX_MAX_PART)
@@ -538,7 +583,8 @@ static int xlsx_parse_part(xlsx_reader *x, const char *part, bool required, xlsx
 	for (;;) {
 		void *buf = XML_GetBuffer(p, XLSX_CHUNK);
 		if (!buf) {
-			rc = err_at(x->err, JY_ENOMEM, x->path, 0, NULL, "内存不足 (out of memory)");
+			rc =
+			    err_at(x->err, JY_ENOMEM, x->path, 0, NULL, "内存不足 (out of memory)");
 			goto out;
 		}
 		int n = unzReadCurrentFile(x->zip, buf, XLSX_CHUNK);
@@ -677,7 +723,7 @@ static void xlsx_rels_clear(xlsx_reader *x)
 /* Read a .rels part into x->rels (cleared first); targets resolved against base_dir. */
 static int xlsx_read_rels(xlsx_reader *x, const char *part, const char *base_dir, bool required)
 {
-	xlsx_rels_ctx c = { .base_dir = base_dir };
+	xlsx_rels_ctx c = {.base_dir = base_dir};
 	xlsx_rels_clear(x);
 	return xlsx_parse_part(x, part, required, &c.h, xlsx_rels_start, xlsx_ignore_end,
 			       xlsx_ignore_text);
@@ -714,7 +760,8 @@ static void XMLCALL xlsx_workbook_start(void *ud, const XML_Char *name, const XM
 		const char *sname = xlsx_attr(atts, "name"), *rid = xlsx_attr(atts, "id");
 		if (!sname || !rid) {
 			xlsx_fail_at(c, JY_EFORMAT, 0, NULL,
-				     "%s: 工作表缺少名称或关系id (sheet without name or r:id)", c->part);
+				     "%s: 工作表缺少名称或关系id (sheet without name or r:id)",
+				     c->part);
 			return;
 		}
 		if (xlsx_grow((void **)&x->sheets, &x->sheets_cap, x->nsheets + 1,
@@ -760,8 +807,8 @@ static int xlsx_pick_sheet(xlsx_reader *x, const char *name, size_t *idx)
 	size_t o = 0;
 	list[0] = 0;
 	for (size_t i = 0; i < x->nsheets && o < sizeof list; i++) {
-		int n = snprintf(list + o, sizeof list - o, "%s“%s”", i ? ", " : "",
-				 x->sheets[i].name);
+		int n =
+		    snprintf(list + o, sizeof list - o, "%s“%s”", i ? ", " : "", x->sheets[i].name);
 		if (n < 0 || (size_t)n >= sizeof list - o) {
 			snprintf(list + (o < sizeof list - 8 ? o : sizeof list - 8), 8, ", …");
 			break;
@@ -828,7 +875,7 @@ static void XMLCALL xlsx_styles_end(void *ud, const XML_Char *name)
 /* Read the styles part (if any) and work out the kind of every cell style. */
 static int xlsx_read_styles(xlsx_reader *x, const char *part)
 {
-	xlsx_styles_ctx c = { 0 };
+	xlsx_styles_ctx c = {0};
 	int rc = xlsx_parse_part(x, part, false, &c.h, xlsx_styles_start, xlsx_styles_end,
 				 xlsx_ignore_text);
 	if (rc)
@@ -910,7 +957,7 @@ static void XMLCALL xlsx_sst_text(void *ud, const XML_Char *s, int len)
 
 static int xlsx_read_sst(xlsx_reader *x, const char *part)
 {
-	xlsx_sst_ctx c = { 0 };
+	xlsx_sst_ctx c = {0};
 	if (xlsx_buf_add(&x->sst, "", 0))
 		return err_at(x->err, JY_ENOMEM, x->path, 0, NULL, "内存不足 (out of memory)");
 	int rc = xlsx_parse_part(x, part, false, &c.h, xlsx_sst_start, xlsx_sst_end, xlsx_sst_text);
@@ -927,11 +974,11 @@ typedef struct xlsx_sheet_ctx {
 	bool in_data, in_row, in_cell, in_is, in_value;
 	int in_rph;
 	long row, last_row;
-	size_t col;      /* 0-based column of the open cell */
+	size_t col;	 /* 0-based column of the open cell */
 	size_t next_col; /* first column a new cell of this row may take */
-	char type[16];   /* the cell's t attribute, "" for a number */
-	long style;      /* the cell's s attribute, -1 if none */
-	xlsx_buf val;    /* <v> text or the inline string */
+	char type[16];	 /* the cell's t attribute, "" for a number */
+	long style;	 /* the cell's s attribute, -1 if none */
+	xlsx_buf val;	 /* <v> text or the inline string */
 } xlsx_sheet_ctx;
 
 static void xlsx_cell_fail(xlsx_sheet_ctx *c, const char *what)
@@ -961,8 +1008,8 @@ static void XMLCALL xlsx_sheet_start(void *ud, const XML_Char *name, const XML_C
 		} else if (xlsx_parse_ulong(r, strlen(r), &v) && v >= 1 && v <= XLSX_MAX_ROW) {
 			c->row = (long)v;
 		} else {
-			xlsx_fail_at(&c->h, JY_EFORMAT, 0, NULL, "%s: 行号无效“%s” (bad row number)",
-				     c->h.part, r);
+			xlsx_fail_at(&c->h, JY_EFORMAT, 0, NULL,
+				     "%s: 行号无效“%s” (bad row number)", c->h.part, r);
 			return;
 		}
 		c->in_row = true;
@@ -974,8 +1021,8 @@ static void XMLCALL xlsx_sheet_start(void *ud, const XML_Char *name, const XML_C
 		c->col = col >= 0 ? (size_t)col : c->next_col;
 		if (col == -2 || c->col >= XLSX_MAX_COLS) {
 			xlsx_fail_at(&c->h, JY_EFORMAT, c->row, NULL,
-				     "%s: 第%ld行单元格引用无效“%s” (bad cell reference)", c->h.part,
-				     c->row, r ? r : "");
+				     "%s: 第%ld行单元格引用无效“%s” (bad cell reference)",
+				     c->h.part, c->row, r ? r : "");
 			return;
 		}
 		if (c->col < c->next_col) {
@@ -1019,7 +1066,8 @@ static void xlsx_cell_done(xlsx_sheet_ctx *c)
 			return;
 		}
 		if (!xlsx_parse_ulong(s, n, &i) || i >= x->nsst) {
-			xlsx_cell_fail(c, "引用了不存在的共享字符串 (shared string index out of range)");
+			xlsx_cell_fail(
+			    c, "引用了不存在的共享字符串 (shared string index out of range)");
 			return;
 		}
 		s = x->sst.p + x->sst_off[i];
@@ -1127,7 +1175,7 @@ static int xlsx_open_fail(xlsx_reader *x)
 		return err_at(x->err, e == ENOENT ? JY_ENOENT : JY_EIO, x->path, 0, NULL,
 			      "无法打开文件 (cannot open): %s", strerror_r(e, eb, sizeof eb));
 	}
-	unsigned char magic[4] = { 0 };
+	unsigned char magic[4] = {0};
 	size_t n = fread(magic, 1, sizeof magic, f);
 	fclose(f);
 	if (n == 4 && memcmp(magic, "\xD0\xCF\x11\xE0", 4) == 0)
@@ -1141,8 +1189,8 @@ static int xlsx_open_fail(xlsx_reader *x)
 
 int xlsx_read_file(const char *path, const char *sheet, table **out, jy_err *err)
 {
-	xlsx_reader x = { .path = path, .err = err };
-	xlsx_sheet_ctx sc = { .h.rc = 0 };
+	xlsx_reader x = {.path = path, .err = err};
+	xlsx_sheet_ctx sc = {.h.rc = 0};
 	char wb[XLSX_PATH] = "xl/workbook.xml", dir[XLSX_PATH], part[XLSX_PATH];
 	char sheet_part[XLSX_PATH];
 	bool tb_live = false;
@@ -1171,14 +1219,15 @@ int xlsx_read_file(const char *path, const char *sheet, table **out, jy_err *err
 	size_t dlen = slash ? (size_t)(slash - wb + 1) : 0;
 	snprintf(dir, sizeof dir, "%.*s", (int)dlen, wb);
 	if (!xlsx_join(part, dir, "_rels/", wb + dlen, ".rels")) {
-		rc = err_at(err, JY_EFORMAT, path, 0, NULL, "部件名太长 (part name too long): %s", wb);
+		rc = err_at(err, JY_EFORMAT, path, 0, NULL, "部件名太长 (part name too long): %s",
+			    wb);
 		goto out;
 	}
 
 	rc = xlsx_read_rels(&x, part, dir, true);
 	if (rc < 0)
 		goto out;
-	xlsx_xml wc = { 0 };
+	xlsx_xml wc = {0};
 	rc = xlsx_parse_part(&x, wb, true, &wc, xlsx_workbook_start, xlsx_ignore_end,
 			     xlsx_ignore_text);
 	if (rc < 0)
@@ -1197,7 +1246,8 @@ int xlsx_read_file(const char *path, const char *sheet, table **out, jy_err *err
 	snprintf(sheet_part, sizeof sheet_part, "%s", r->target);
 
 	r = xlsx_rel_by_type(&x, "styles");
-	if (r ? xlsx_join(part, r->target, "", "", "") : xlsx_join(part, dir, "styles.xml", "", "")) {
+	if (r ? xlsx_join(part, r->target, "", "", "")
+	      : xlsx_join(part, dir, "styles.xml", "", "")) {
 		if ((rc = xlsx_read_styles(&x, part)) < 0)
 			goto out;
 	}

@@ -194,8 +194,8 @@ static void test_csv_rownum_counts_records_not_lines(void **state)
 	(void)state;
 	table *t;
 	jy_err e;
-	assert_int_equal(PARSE("h,note\n1,\"two\nlines\"\n2,\"three\r\nmore\nlines\"\n3,x\n", &t, &e),
-			 0);
+	assert_int_equal(
+	    PARSE("h,note\n1,\"two\nlines\"\n2,\"three\r\nmore\nlines\"\n3,x\n", &t, &e), 0);
 	assert_int_equal(t->nrows, 4);
 	assert_int_equal(t->rownum[2], 3);
 	assert_int_equal(t->rownum[3], 4);
@@ -310,7 +310,8 @@ static void test_csv_reads_ten_thousand_rows(void **state)
 	assert_non_null(buf);
 	n += (size_t)snprintf(buf + n, cap - n, "学号,姓名,性别,班级,电话,体温,日期,备注\r\n");
 	for (int i = 0; i < 10000; i++)
-		n += (size_t)snprintf(buf + n, cap - n, "%d,学生%d,男,3班,138%08d,36.%d,2024-03-01,\"a,b\"\r\n",
+		n += (size_t)snprintf(buf + n, cap - n,
+				      "%d,学生%d,男,3班,138%08d,36.%d,2024-03-01,\"a,b\"\r\n",
 				      2019000000 + i, i, i, i % 10);
 	table *t;
 	jy_err e;
@@ -327,24 +328,24 @@ static void test_csv_reads_ten_thousand_rows(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csv_reads_utf8_without_bom),
-		cmocka_unit_test(test_csv_strips_utf8_bom),
-		cmocka_unit_test(test_csv_detects_gbk_and_converts),
-		cmocka_unit_test(test_csv_converts_utf16le_unicode_text_with_tabs),
-		cmocka_unit_test(test_csv_handles_quotes_doubled_quotes_and_newlines),
-		cmocka_unit_test(test_csv_keeps_stray_quotes_literally),
-		cmocka_unit_test(test_csv_accepts_lf_crlf_and_cr_line_ends),
-		cmocka_unit_test(test_csv_keeps_empty_trailing_fields),
-		cmocka_unit_test(test_csv_ragged_rows_keep_their_lengths),
-		cmocka_unit_test(test_csv_skips_blank_records_but_keeps_numbering),
-		cmocka_unit_test(test_csv_rownum_counts_records_not_lines),
-		cmocka_unit_test(test_csv_reports_row_of_bad_encoding),
-		cmocka_unit_test(test_csv_bad_utf8_after_bom_reports_row),
-		cmocka_unit_test(test_csv_reports_unterminated_quote_with_row),
-		cmocka_unit_test(test_csv_empty_file_gives_no_rows),
-		cmocka_unit_test(test_csv_rejects_xlsx_xls_and_binary),
-		cmocka_unit_test(test_csv_read_file_reads_from_disk_and_names_missing_file),
-		cmocka_unit_test(test_csv_reads_ten_thousand_rows),
+	    cmocka_unit_test(test_csv_reads_utf8_without_bom),
+	    cmocka_unit_test(test_csv_strips_utf8_bom),
+	    cmocka_unit_test(test_csv_detects_gbk_and_converts),
+	    cmocka_unit_test(test_csv_converts_utf16le_unicode_text_with_tabs),
+	    cmocka_unit_test(test_csv_handles_quotes_doubled_quotes_and_newlines),
+	    cmocka_unit_test(test_csv_keeps_stray_quotes_literally),
+	    cmocka_unit_test(test_csv_accepts_lf_crlf_and_cr_line_ends),
+	    cmocka_unit_test(test_csv_keeps_empty_trailing_fields),
+	    cmocka_unit_test(test_csv_ragged_rows_keep_their_lengths),
+	    cmocka_unit_test(test_csv_skips_blank_records_but_keeps_numbering),
+	    cmocka_unit_test(test_csv_rownum_counts_records_not_lines),
+	    cmocka_unit_test(test_csv_reports_row_of_bad_encoding),
+	    cmocka_unit_test(test_csv_bad_utf8_after_bom_reports_row),
+	    cmocka_unit_test(test_csv_reports_unterminated_quote_with_row),
+	    cmocka_unit_test(test_csv_empty_file_gives_no_rows),
+	    cmocka_unit_test(test_csv_rejects_xlsx_xls_and_binary),
+	    cmocka_unit_test(test_csv_read_file_reads_from_disk_and_names_missing_file),
+	    cmocka_unit_test(test_csv_reads_ten_thousand_rows),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,27 +24,27 @@
 #include "testutil.h"
 #include "util/table.h"
 
-#define NS_MAIN "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-#define NS_REL "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-#define NS_PKG "http://schemas.openxmlformats.org/package/2006/relationships"
+#define NS_MAIN	 "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL	 "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_PKG	 "http://schemas.openxmlformats.org/package/2006/relationships"
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
 
-static const char root_rels[] =
-	XML_DECL "<Relationships xmlns=\"" NS_PKG "\">"
-	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/officeDocument\" Target=\"xl/workbook.xml\"/>"
-	"</Relationships>";
+static const char root_rels[] = XML_DECL "<Relationships xmlns=\"" NS_PKG "\">"
+					 "<Relationship Id=\"rId1\" Type=\"" NS_REL
+					 "/officeDocument\" Target=\"xl/workbook.xml\"/>"
+					 "</Relationships>";
 
 static const char workbook_one[] =
-	XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
-	"<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+    XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
+	     "<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
 
 /* sheet by absolute target, the others relative, as different writers do */
-static const char workbook_rels[] =
-	XML_DECL "<Relationships xmlns=\"" NS_PKG "\">"
-	"<Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" Target=\"/xl/worksheets/sheet1.xml\"/>"
-	"<Relationship Id=\"rId2\" Type=\"" NS_REL "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
-	"<Relationship Id=\"rId3\" Type=\"" NS_REL "/styles\" Target=\"./styles.xml\"/>"
-	"</Relationships>";
+static const char workbook_rels[] = XML_DECL
+    "<Relationships xmlns=\"" NS_PKG "\">"
+    "<Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" Target=\"/xl/worksheets/sheet1.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"" NS_REL "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"" NS_REL "/styles\" Target=\"./styles.xml\"/>"
+    "</Relationships>";
 
 typedef struct test_ctx {
 	char *dir;
@@ -87,8 +87,8 @@ static char *write_zip(const test_ctx *c, const char *name, const char *const *p
 		assert_int_equal(zipOpenNewFileInZip(zf, parts[i], &zi, NULL, 0, NULL, 0, NULL,
 						     Z_DEFLATED, Z_DEFAULT_COMPRESSION),
 				 ZIP_OK);
-		assert_int_equal(zipWriteInFileInZip(zf, parts[i + 1], (unsigned)strlen(parts[i + 1])),
-				 ZIP_OK);
+		assert_int_equal(
+		    zipWriteInFileInZip(zf, parts[i + 1], (unsigned)strlen(parts[i + 1])), ZIP_OK);
 		assert_int_equal(zipCloseFileInZip(zf), ZIP_OK);
 	}
 	assert_int_equal(zipClose(zf, NULL), ZIP_OK);
@@ -142,7 +142,7 @@ static void test_xlsx_reads_chinese_text_and_numbers(void **state)
 	char *path = path_in(c, "roster.xlsx");
 	lxw_workbook *wb = workbook_new(path);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "名单");
-	const char *head[] = { "学号", "姓名", "体温", "电话", "负数", "小数", "大数" };
+	const char *head[] = {"学号", "姓名", "体温", "电话", "负数", "小数", "大数"};
 	for (int i = 0; i < 7; i++)
 		worksheet_write_string(ws, 0, (lxw_col_t)i, head[i], NULL);
 	worksheet_write_number(ws, 1, 0, 2019010101, NULL);
@@ -208,8 +208,8 @@ static void test_xlsx_renders_dates_by_their_number_format(void **state)
 	lxw_format *quoted = workbook_add_format(wb);
 	format_set_num_format(quoted, "\"day \"0");
 
-	lxw_datetime d = { 2024, 3, 1, 0, 0, 0 };
-	lxw_datetime dt = { 2024, 3, 1, 8, 30, 15 };
+	lxw_datetime d = {2024, 3, 1, 0, 0, 0};
+	lxw_datetime dt = {2024, 3, 1, 8, 30, 15};
 	worksheet_write_datetime(ws, 0, 0, &d, ymd);
 	worksheet_write_number(ws, 0, 1, 45352, builtin14);
 	worksheet_write_datetime(ws, 0, 2, &dt, ymdhm);
@@ -254,7 +254,7 @@ static char *write_three_sheets(const test_ctx *c)
 {
 	char *path = path_in(c, "three.xlsx");
 	lxw_workbook *wb = workbook_new(path);
-	const char *names[] = { "Sheet1", "名单", "其他" };
+	const char *names[] = {"Sheet1", "名单", "其他"};
 	for (int i = 0; i < 3; i++) {
 		lxw_worksheet *ws = workbook_add_worksheet(wb, names[i]);
 		worksheet_write_string(ws, 0, 0, names[i], NULL);
@@ -336,7 +336,7 @@ static void test_xlsx_reads_inline_strings_written_in_constant_memory_mode(void 
 {
 	test_ctx *c = *state;
 	char *path = path_in(c, "inline.xlsx");
-	lxw_workbook_options opt = { .constant_memory = LXW_TRUE, .tmpdir = c->dir };
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = c->dir};
 	lxw_workbook *wb = workbook_new_opt(path, &opt);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	worksheet_write_string(ws, 0, 0, "姓名", NULL);
@@ -358,24 +358,24 @@ static void test_xlsx_reads_rich_text_inline_strings_and_cell_types(void **state
 {
 	test_ctx *c = *state;
 	static const char sst[] =
-		XML_DECL "<sst xmlns=\"" NS_MAIN "\" count=\"3\" uniqueCount=\"3\">"
-		"<si><t>姓名</t></si>"
-		"<si><r><rPr><b/></rPr><t>张</t></r><r><t xml:space=\"preserve\">三 </t></r>"
-		"<rPh sb=\"0\" eb=\"1\"><t>ちょう</t></rPh><phoneticPr fontId=\"1\"/></si>"
-		"<si><t>a_x000D_b_x005F_x</t></si>"
-		"</sst>";
+	    XML_DECL "<sst xmlns=\"" NS_MAIN "\" count=\"3\" uniqueCount=\"3\">"
+		     "<si><t>姓名</t></si>"
+		     "<si><r><rPr><b/></rPr><t>张</t></r><r><t xml:space=\"preserve\">三 </t></r>"
+		     "<rPh sb=\"0\" eb=\"1\"><t>ちょう</t></rPh><phoneticPr fontId=\"1\"/></si>"
+		     "<si><t>a_x000D_b_x005F_x</t></si>"
+		     "</sst>";
 	static const char sheet[] =
-		XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
-		"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
-		"<c r=\"B1\" t=\"inlineStr\"><is><t>备注</t></is></c></row>"
-		"<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c>"
-		"<c r=\"C3\" t=\"inlineStr\"><is><r><t>李</t></r><r><rPr/><t>四</t></r>"
-		"<rPh><t>り</t></rPh></is></c>"
-		"<c r=\"D3\" t=\"str\"><f>A3&amp;\"!\"</f><v>张三 !</v></c></row>"
-		/* no r attributes at all: the next row, the next columns */
-		"<row><c t=\"b\"><v>1</v></c><c t=\"e\"><v>#N/A</v></c><c t=\"s\"><v>2</v></c>"
-		"<c t=\"b\"><v>0</v></c><c s=\"0\"/></row>"
-		"</sheetData></worksheet>";
+	    XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+		     "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+		     "<c r=\"B1\" t=\"inlineStr\"><is><t>备注</t></is></c></row>"
+		     "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c>"
+		     "<c r=\"C3\" t=\"inlineStr\"><is><r><t>李</t></r><r><rPr/><t>四</t></r>"
+		     "<rPh><t>り</t></rPh></is></c>"
+		     "<c r=\"D3\" t=\"str\"><f>A3&amp;\"!\"</f><v>张三 !</v></c></row>"
+		     /* no r attributes at all: the next row, the next columns */
+		     "<row><c t=\"b\"><v>1</v></c><c t=\"e\"><v>#N/A</v></c><c t=\"s\"><v>2</v></c>"
+		     "<c t=\"b\"><v>0</v></c><c s=\"0\"/></row>"
+		     "</sheetData></worksheet>";
 	char *path = write_book(c, "rich.xlsx", sheet, sst, NULL, NULL);
 	table *t;
 	jy_err e;
@@ -401,26 +401,27 @@ static void test_xlsx_reads_rich_text_inline_strings_and_cell_types(void **state
 static void test_xlsx_honours_date1904_and_custom_formats(void **state)
 {
 	test_ctx *c = *state;
-	static const char wb[] =
-		XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
-		"<workbookPr date1904=\"1\"/>"
-		"<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+	static const char wb[] = XML_DECL
+	    "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">"
+	    "<workbookPr date1904=\"1\"/>"
+	    "<sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
 	/* cellStyleXfs must not be mistaken for cellXfs; dxfs' numFmt neither */
-	static const char styles[] =
-		XML_DECL "<styleSheet xmlns=\"" NS_MAIN "\">"
-		"<numFmts count=\"2\"><numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
-		"<numFmt numFmtId=\"165\" formatCode=\"#,##0.0\"/></numFmts>"
-		"<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
-		"<cellXfs count=\"4\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/>"
-		"<xf numFmtId=\"164\"/><xf numFmtId=\"165\"/></cellXfs>"
-		"<dxfs count=\"1\"><dxf><numFmt numFmtId=\"165\" formatCode=\"yyyy\"/></dxf></dxfs>"
-		"</styleSheet>";
+	static const char styles[] = XML_DECL
+	    "<styleSheet xmlns=\"" NS_MAIN "\">"
+	    "<numFmts count=\"2\"><numFmt numFmtId=\"164\" "
+	    "formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
+	    "<numFmt numFmtId=\"165\" formatCode=\"#,##0.0\"/></numFmts>"
+	    "<cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
+	    "<cellXfs count=\"4\"><xf numFmtId=\"0\"/><xf numFmtId=\"14\" applyNumberFormat=\"1\"/>"
+	    "<xf numFmtId=\"164\"/><xf numFmtId=\"165\"/></cellXfs>"
+	    "<dxfs count=\"1\"><dxf><numFmt numFmtId=\"165\" formatCode=\"yyyy\"/></dxf></dxfs>"
+	    "</styleSheet>";
 	static const char sheet[] =
-		XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\">"
-		"<c r=\"A1\" s=\"1\"><v>0</v></c><c r=\"B1\" s=\"2\"><v>43890</v></c>"
-		"<c r=\"C1\" s=\"0\"><v>43890</v></c><c r=\"D1\" s=\"3\"><v>2.5</v></c>"
-		"<c r=\"E1\" s=\"99\"><v>7</v></c>"
-		"</row></sheetData></worksheet>";
+	    XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData><row r=\"1\">"
+		     "<c r=\"A1\" s=\"1\"><v>0</v></c><c r=\"B1\" s=\"2\"><v>43890</v></c>"
+		     "<c r=\"C1\" s=\"0\"><v>43890</v></c><c r=\"D1\" s=\"3\"><v>2.5</v></c>"
+		     "<c r=\"E1\" s=\"99\"><v>7</v></c>"
+		     "</row></sheetData></worksheet>";
 	char *path = write_book(c, "d1904.xlsx", sheet, NULL, styles, wb);
 	table *t;
 	jy_err e;
@@ -438,10 +439,10 @@ static void test_xlsx_missing_shared_strings_when_referenced_is_format_error(voi
 {
 	test_ctx *c = *state;
 	static const char sheet[] =
-		XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
-		"<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
-		"<row r=\"2\"><c r=\"A2\"><v>2</v></c><c r=\"B2\" t=\"s\"><v>0</v></c></row>"
-		"</sheetData></worksheet>";
+	    XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+		     "<row r=\"1\"><c r=\"A1\"><v>1</v></c></row>"
+		     "<row r=\"2\"><c r=\"A2\"><v>2</v></c><c r=\"B2\" t=\"s\"><v>0</v></c></row>"
+		     "</sheetData></worksheet>";
 	char *path = write_book(c, "nosst.xlsx", sheet, NULL, NULL, NULL);
 	table *t;
 	jy_err e;
@@ -460,8 +461,8 @@ static void test_xlsx_missing_shared_strings_when_referenced_is_format_error(voi
 	table_free(t);
 	free(path);
 	static const char sheet2[] =
-		XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
-		"<row r=\"7\"><c r=\"C7\" t=\"s\"><v>5</v></c></row></sheetData></worksheet>";
+	    XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+		     "<row r=\"7\"><c r=\"C7\" t=\"s\"><v>5</v></c></row></sheetData></worksheet>";
 	path = write_book(c, "badidx2.xlsx", sheet2, sst, NULL, NULL);
 	assert_int_equal(read_book(path, NULL, &t, &e), JY_EFORMAT);
 	assert_int_equal(e.row, 7);
@@ -475,9 +476,10 @@ static void test_xlsx_malformed_or_missing_parts_are_format_errors(void **state)
 	table *t;
 	jy_err e;
 
-	char *path = write_book(c, "badxml.xlsx",
-				"<worksheet><sheetData><row><c><v>1</v></row></sheetData></worksheet>",
-				NULL, NULL, NULL);
+	char *path =
+	    write_book(c, "badxml.xlsx",
+		       "<worksheet><sheetData><row><c><v>1</v></row></sheetData></worksheet>", NULL,
+		       NULL, NULL);
 	assert_int_equal(read_book(path, NULL, &t, &e), JY_EFORMAT);
 	assert_non_null(strstr(e.msg, "xl/worksheets/sheet1.xml"));
 	assert_non_null(strstr(e.msg, "XML"));
@@ -488,25 +490,26 @@ static void test_xlsx_malformed_or_missing_parts_are_format_errors(void **state)
 	assert_non_null(strstr(e.msg, "xl/worksheets/sheet1.xml"));
 	free(path);
 
-	const char *no_workbook[] = { "_rels/.rels", root_rels, "xl/_rels/workbook.xml.rels",
-				      workbook_rels, NULL };
+	const char *no_workbook[] = {"_rels/.rels", root_rels, "xl/_rels/workbook.xml.rels",
+				     workbook_rels, NULL};
 	path = write_zip(c, "nowb.xlsx", no_workbook);
 	assert_int_equal(read_book(path, NULL, &t, &e), JY_EFORMAT);
 	assert_non_null(strstr(e.msg, "xl/workbook.xml"));
 	free(path);
 
-	const char *not_xlsx[] = { "hello.txt", "hello", NULL };
+	const char *not_xlsx[] = {"hello.txt", "hello", NULL};
 	path = write_zip(c, "plain.zip", not_xlsx);
 	assert_int_equal(read_book(path, NULL, &t, &e), JY_EFORMAT);
 	free(path);
 
 	/* entity expansion ("billion laughs") is refused at the DTD */
-	path = write_book(c, "dtd.xlsx",
-			  "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaa\">"
-			  "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
-			  "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&b;</t></is></c></row>"
-			  "</sheetData></worksheet>",
-			  NULL, NULL, NULL);
+	path =
+	    write_book(c, "dtd.xlsx",
+		       "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaa\">"
+		       "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+		       "<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&b;</t></is></c></row>"
+		       "</sheetData></worksheet>",
+		       NULL, NULL, NULL);
 	assert_int_equal(read_book(path, NULL, &t, &e), JY_EFORMAT);
 	assert_non_null(strstr(e.msg, "DTD"));
 	free(path);
@@ -547,7 +550,8 @@ static void test_xlsx_garbage_truncated_and_missing_files_fail_cleanly(void **st
 	assert_int_equal(read_book(p, NULL, &t, &e), JY_EFORMAT);
 	free(p);
 
-	p = tu_write_file(c->dir, "old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 and more", (size_t)-1);
+	p = tu_write_file(c->dir, "old.xls", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 and more",
+			  (size_t)-1);
 	assert_int_equal(read_book(p, NULL, &t, &e), JY_EFORMAT);
 	assert_non_null(strstr(e.msg, ".xls"));
 	free(p);
@@ -601,7 +605,7 @@ static void test_xlsx_flipped_bytes_never_crash(void **state)
 static char *write_bomb(const test_ctx *c, const char *name, unsigned long claimed)
 {
 	static const char sheet[] =
-		"<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>";
+	    "<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>";
 	unsigned char out[512];
 	z_stream zs;
 	memset(&zs, 0, sizeof zs);
@@ -617,8 +621,9 @@ static char *write_bomb(const test_ctx *c, const char *name, unsigned long claim
 	char *path = path_in(c, name);
 	zipFile zf = zipOpen64(path, APPEND_STATUS_CREATE);
 	assert_non_null(zf);
-	const char *parts[] = { "_rels/.rels", root_rels, "xl/workbook.xml", workbook_one,
-				"xl/_rels/workbook.xml.rels", workbook_rels };
+	const char *parts[] = {
+	    "_rels/.rels", root_rels, "xl/workbook.xml", workbook_one, "xl/_rels/workbook.xml.rels",
+	    workbook_rels};
 	for (size_t i = 0; i < 6; i += 2) {
 		zip_fileinfo zi;
 		memset(&zi, 0, sizeof zi);
@@ -660,19 +665,31 @@ static void test_xlsx_refuses_parts_that_inflate_past_the_cap(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_xlsx_reads_chinese_text_and_numbers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_renders_dates_by_their_number_format, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_chooses_sheet_by_name_or_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_unknown_sheet_is_enoent_listing_sheets, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_keeps_row_numbers_and_pads_missing_cells, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_reads_inline_strings_written_in_constant_memory_mode, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_reads_rich_text_inline_strings_and_cell_types, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_honours_date1904_and_custom_formats, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_missing_shared_strings_when_referenced_is_format_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_malformed_or_missing_parts_are_format_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_garbage_truncated_and_missing_files_fail_cleanly, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_flipped_bytes_never_crash, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_xlsx_refuses_parts_that_inflate_past_the_cap, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_reads_chinese_text_and_numbers, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_renders_dates_by_their_number_format, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_chooses_sheet_by_name_or_first, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_unknown_sheet_is_enoent_listing_sheets, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_keeps_row_numbers_and_pads_missing_cells,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_xlsx_reads_inline_strings_written_in_constant_memory_mode, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_reads_rich_text_inline_strings_and_cell_types,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_honours_date1904_and_custom_formats, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_xlsx_missing_shared_strings_when_referenced_is_format_error, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_malformed_or_missing_parts_are_format_errors,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+		test_xlsx_garbage_truncated_and_missing_files_fail_cleanly, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_flipped_bytes_never_crash, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_xlsx_refuses_parts_that_inflate_past_the_cap,
+					    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
