@@ -336,6 +336,81 @@ static void test_logout_ends_the_session(void **state)
 	assert_int_equal(get_status("GET", "/api/session", p, NULL), 401);
 }
 
+static void test_teacher_submits_check_and_census_and_alert_follow(void **state)
+{
+	(void)state;
+	char admin[256], teacher[256], principal[256];
+	login("admin", "admin-pass-1", admin, sizeof admin);
+	login("teacher", "teacher-pass-1", teacher, sizeof teacher);
+	login("principal", "principal-pass-1", principal, sizeof principal);
+	int64_t own = class_id_named(admin, "2019级机电1班");
+	int64_t other = class_id_named(admin, "2019级数控1班");
+	char path[160], body[1024];
+	snprintf(path, sizeof path, "/api/checks?class_id=%lld&date=2020-05-12", (long long)own);
+	cJSON *j = get_json(path, teacher, 200);
+	/* Three from the roster and one created by an earlier test. */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "students")), 4);
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "submitted")));
+	cJSON_Delete(j);
+	/* Three feverish students of one class on one day: an alert at once. */
+	snprintf(body, sizeof body,
+		 "{\"class_id\":%lld,\"date\":\"2020-05-12\",\"session\":\"morning\",\"entries\":["
+		 "{\"student_no\":\"2019010101\",\"temperature\":38.4,\"symptoms\":[\"cough\"]},"
+		 "{\"student_no\":\"2019010102\",\"temperature\":37.9},"
+		 "{\"student_no\":\"2019010103\",\"status\":\"absent_sick\",\"symptoms\":[\"发热\"]}]}",
+		 (long long)own);
+	httpc_resp r;
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/checks", teacher, body, strlen(body), &r), 0);
+	if (r.status != 200)
+		fprintf(stderr, "%s\n", r.body);
+	assert_int_equal(r.status, 200);
+	j = cJSON_Parse(r.body);
+	assert_int_equal((int)cJSON_GetObjectItem(j, "present")->valuedouble, 3);
+	assert_int_equal((int)cJSON_GetObjectItem(j, "febrile")->valuedouble, 2);
+	const cJSON *alerts = cJSON_GetObjectItem(j, "alerts");
+	assert_true(cJSON_GetArraySize(alerts) >= 1);
+	const cJSON *a0 = cJSON_GetArrayItem(alerts, 0);
+	assert_string_equal(cJSON_GetObjectItem(a0, "code")->valuestring, "fever");
+	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(a0, "new")));
+	int alert_id = (int)cJSON_GetObjectItem(a0, "id")->valuedouble;
+	cJSON_Delete(j);
+	httpc_free(&r);
+	/* The principal's census has changed; the teacher may not see it. */
+	j = get_json("/api/census?date=2020-05-12", principal, 200);
+	const cJSON *school = cJSON_GetObjectItem(j, "school");
+	assert_int_equal((int)cJSON_GetObjectItem(school, "absent_sick")->valuedouble, 1);
+	assert_int_equal((int)cJSON_GetObjectItem(school, "submitted")->valuedouble, 1);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "not_submitted")), 1);
+	cJSON_Delete(j);
+	assert_int_equal(get_status("GET", "/api/census?date=2020-05-12", teacher, NULL), 403);
+	j = get_json("/api/census/people?date=2020-05-12&what=febrile", principal, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
+	cJSON_Delete(j);
+	/* The alert with its people and its response tasks. */
+	snprintf(path, sizeof path, "/api/alerts/%d", alert_id);
+	j = get_json(path, principal, 200);
+	const cJSON *al = cJSON_GetObjectItem(j, "alert");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(al, "people")), 3);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(al, "tasks")), 5);
+	int task = (int)cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(al, "tasks"), 1), "id")->valuedouble;
+	cJSON_Delete(j);
+	snprintf(path, sizeof path, "/api/tasks/%d/done", task);
+	assert_int_equal(get_status("POST", path, admin, "{\"note\":\"已报告区疾控\"}"), 200);
+	/* Not their class, and not a valid temperature. */
+	snprintf(body, sizeof body, "{\"class_id\":%lld,\"entries\":[]}", (long long)other);
+	assert_int_equal(get_status("POST", "/api/checks", teacher, body), 403);
+	snprintf(body, sizeof body,
+		 "{\"class_id\":%lld,\"entries\":[{\"student_no\":\"2019010101\",\"temperature\":45}]}",
+		 (long long)own);
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/checks", teacher, body, strlen(body), &r), 0);
+	assert_int_equal(r.status, 400);
+	assert_non_null(strstr(r.body, "entries[0].temperature"));
+	httpc_free(&r);
+	snprintf(body, sizeof body,
+		 "{\"class_id\":%lld,\"entries\":[{\"student_no\":\"2019020101\"}]}", (long long)own);
+	assert_int_equal(get_status("POST", "/api/checks", teacher, body), 400);
+}
+
 static void test_repeated_login_failures_slow_down(void **state)
 {
 	(void)state;
@@ -359,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_bad_bodies_get_clear_4xx),
 		cmocka_unit_test(test_cross_site_writes_are_refused),
 		cmocka_unit_test(test_logout_ends_the_session),
+		cmocka_unit_test(test_teacher_submits_check_and_census_and_alert_follow),
 		cmocka_unit_test(test_repeated_login_failures_slow_down),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
