@@ -8,6 +8,5 @@ static int pending(const char *name)
 	return cli_fail(name, "尚未实现 (not implemented yet)");
 }
 
-int cmd_demo(int argc, char **argv) { (void)argc; (void)argv; return pending("demo"); }
 int cmd_aberration(int argc, char **argv) { (void)argc; (void)argv; return pending("aberration"); }
 int cmd_trace(int argc, char **argv) { (void)argc; (void)argv; return pending("trace"); }
