@@ -20,7 +20,7 @@ deps:
 	@./scripts/install-deps.sh
 
 run: deps all
-	@test -f $(DB) || ./$(BUILD)/jinyun demo --db $(DB)
+	@test -f $(DB) || ./$(BUILD)/jinyun demo --db $(DB) --days 30
 	@echo "演示账号 demo logins: admin/admin123  principal/principal123  reporter/reporter123  teacher/teacher123"
 	./$(BUILD)/jinyun serve --db $(DB) --listen $(LISTEN)
 

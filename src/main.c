@@ -26,6 +26,7 @@ static const struct command {
 	{ "import", cmd_import, "导入 import roster and records (csv, xlsx)" },
 	{ "init", cmd_init, "创建或升级数据库 create or migrate a database" },
 	{ "serve", cmd_serve, "启动服务 serve the web UI and API" },
+	{ "signals", cmd_signals, "统计预警日常运行 the daily EARS/Farrington run" },
 	{ "trace", cmd_trace, "接触者追踪 trace contacts of cases" },
 	{ "user", cmd_user, "用户管理 manage users" },
 };

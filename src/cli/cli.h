@@ -27,6 +27,7 @@ int cmd_aberration(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_census(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
+int cmd_signals(int argc, char **argv);
 
 /* Read FILE as CSV or xlsx (by extension); sheet only for xlsx. */
 int cli_read_table(const char *file, const char *sheet, table **t, jy_err *err);

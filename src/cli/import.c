@@ -14,6 +14,8 @@
 #include "cli/cli.h"
 #include "domain/checks_import.h"
 #include "domain/roster.h"
+#include "store/surveillance.h"
+#include "util/date.h"
 #include "store/store.h"
 #include "util/table.h"
 
@@ -22,6 +24,7 @@ static const char usage[] =
 	"导入学生名单 import the student roster (CSV in UTF-8 or GBK/GB18030, or xlsx).\n"
 	"列 columns (中文或英文 Chinese or English): 学号/student_no 姓名/name 性别/gender\n"
 	"  年级/grade 班级/class 宿舍/dorm 监护人电话/guardian_phone [重点群体/key_groups]\n"
+	"       jinyun import calendar [--db PATH] FILE.csv   (date,kind,note: holiday makeup term_start term_end)\n"
 	"       jinyun import checks [--db PATH] FILE.csv\n"
 	"导入晨午检记录 checks: date,session,student_no,status,temperature,symptoms,diagnosis\n"
 	"任何一行有错则不写入任何数据 (any bad row: nothing is written, exit 1).\n";
@@ -148,10 +151,79 @@ static int import_checks(const char *db_path, const char *file, const char *shee
 	return rc ? 1 : 0;
 }
 
+/* The school calendar: date,kind,note (kind: holiday makeup term_start
+ * term_end, or empty to clear the day). */
+static int import_calendar(const char *db_path, const char *file, const char *sheet)
+{
+	jy_err err;
+	err_clear(&err);
+	char buf[1024];
+	table *t = NULL;
+	if (cli_read_table(file, sheet, &t, &err)) {
+		if (!err.file[0])
+			snprintf(err.file, sizeof err.file, "%s", file);
+		err_format(&err, buf, sizeof buf);
+		fprintf(stderr, "%s\n", buf);
+		return 1;
+	}
+	jy_errlist errors = { 0 };
+	int cdate = -1, ckind = -1, cnote = -1;
+	for (size_t j = 0; t->nrows && j < t->ncells[0]; j++) {
+		const char *h = table_cell(t, 0, j);
+		if (!strcmp(h, "date") || !strcmp(h, "日期"))
+			cdate = (int)j;
+		else if (!strcmp(h, "kind") || !strcmp(h, "类型"))
+			ckind = (int)j;
+		else if (!strcmp(h, "note") || !strcmp(h, "备注"))
+			cnote = (int)j;
+	}
+	if (cdate < 0 || ckind < 0)
+		errlist_at(&errors, JY_EINVAL, file, 1, cdate < 0 ? "date" : "kind",
+			   "缺少必填列 (missing required column) date/kind");
+	for (size_t i = 1; cdate >= 0 && ckind >= 0 && i < t->nrows; i++) {
+		int32_t d;
+		const char *k = table_cell(t, i, (size_t)ckind);
+		if (date_parse(table_cell(t, i, (size_t)cdate), &d))
+			errlist_at(&errors, JY_EINVAL, file, t->rownum[i], "date", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
+		if (*k && strcmp(k, "holiday") && strcmp(k, "makeup") && strcmp(k, "term_start") && strcmp(k, "term_end"))
+			errlist_at(&errors, JY_EINVAL, file, t->rownum[i], "kind",
+				   "类型应为 holiday/makeup/term_start/term_end (kind): '%.20s'", k);
+	}
+	int rc = 0;
+	store *s = NULL;
+	school_rec sc;
+	if (errors.n_total) {
+		cli_print_errlist(&errors);
+		fprintf(stderr, "导入失败，未写入任何数据 (import refused, nothing written)\n");
+		rc = 1;
+	} else if (store_open(db_path, &s, &err) || store_school_default(s, &sc, &err) ||
+		   store_begin(s, &err)) {
+		rc = cli_fail("import", "%s", err.msg);
+	} else {
+		for (size_t i = 1; !rc && i < t->nrows; i++)
+			rc = store_calendar_set(s, sc.id, table_cell(t, i, (size_t)cdate),
+						table_cell(t, i, (size_t)ckind),
+						cnote >= 0 ? table_cell(t, i, (size_t)cnote) : "", &err);
+		if (rc) {
+			store_rollback(s);
+			rc = cli_fail("import", "%s", err.msg);
+		} else if (store_commit(s, &err)) {
+			rc = cli_fail("import", "%s", err.msg);
+		} else {
+			printf("已导入校历 %zu 天 (calendar: %zu days imported)\n", t->nrows - 1, t->nrows - 1);
+		}
+	}
+	errlist_free(&errors);
+	store_close(s);
+	table_free(t);
+	return rc;
+}
+
 static const struct importer {
 	const char *kind;
 	int (*fn)(const char *db_path, const char *file, const char *sheet);
 } importers[] = {
+	{ "calendar", import_calendar },
 	{ "checks", import_checks },
 	{ "roster", import_roster },
 };

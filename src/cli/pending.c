@@ -3,10 +3,9 @@
  */
 #include "cli/cli.h"
 
-static int pending(const char *name)
+int cmd_trace(int argc, char **argv)
 {
-	return cli_fail(name, "尚未实现 (not implemented yet)");
+	(void)argc;
+	(void)argv;
+	return cli_fail("trace", "尚未实现 (not implemented yet)");
 }
-
-int cmd_aberration(int argc, char **argv) { (void)argc; (void)argv; return pending("aberration"); }
-int cmd_trace(int argc, char **argv) { (void)argc; (void)argv; return pending("trace"); }

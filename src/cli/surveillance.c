@@ -11,6 +11,7 @@
 #include "domain/alerts.h"
 #include "domain/census.h"
 #include "domain/report_json.h"
+#include "domain/signals.h"
 
 static const char census_usage[] =
 	"用法 usage: jinyun census [--db PATH] --date YYYY-MM-DD [--session morning|noon|evening] --json\n"
@@ -182,5 +183,98 @@ int cmd_alerts(int argc, char **argv)
 		       cJSON_GetObjectItem(a, "count")->valueint,
 		       cJSON_GetObjectItem(a, "status")->valuestring);
 	cJSON_Delete(x.arr);
+	return 0;
+}
+
+static const char signals_usage[] =
+	"用法 usage: jinyun signals [--db PATH] --date YYYY-MM-DD [--json]\n"
+	"统计预警日常运行：按班级、年级、全校，对每种症状和因病缺勤的在校日序列运行 EARS C1/C2/C3 与 Farrington。\n"
+	"The daily statistical run: EARS C1/C2/C3 and Farrington on school-day series of each\n"
+	"symptom and of illness absences, per class, grade and school; prints the alarms.\n";
+
+static int print_signal(void *ctx, const signal_rec *r)
+{
+	cJSON *arr = ctx;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "scope", r->scope);
+	cJSON_AddStringToObject(o, "scope_name", r->scope_name);
+	cJSON_AddStringToObject(o, "code", r->code);
+	cJSON_AddStringToObject(o, "method", r->method);
+	cJSON_AddNumberToObject(o, "observed", r->observed);
+	if (r->upperbound == r->upperbound)
+		cJSON_AddNumberToObject(o, "upperbound", r->upperbound);
+	else
+		cJSON_AddNullToObject(o, "upperbound");
+	cJSON_AddBoolToObject(o, "alarm", r->alarm);
+	cJSON_AddItemToArray(arr, o);
+	return 0;
+}
+
+int cmd_signals(int argc, char **argv)
+{
+	const char *path = JY_DEFAULT_DB, *date = NULL;
+	int json = 0;
+	static const struct option opts[] = { { "db", required_argument, 0, 'd' },
+					      { "date", required_argument, 0, 't' },
+					      { "json", no_argument, 0, 'j' },
+					      { "help", no_argument, 0, 'h' },
+					      { 0, 0, 0, 0 } };
+	optind = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd': path = optarg; break;
+		case 't': date = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': fputs(signals_usage, stdout); return 0;
+		default: fputs(signals_usage, stderr); return 2;
+		}
+	}
+	if (!date || optind < argc) {
+		fputs(signals_usage, stderr);
+		return 2;
+	}
+	store *s;
+	school_rec sc;
+	if (open_school("signals", path, &s, &sc))
+		return 1;
+	signals_report rep;
+	jy_err err;
+	err_clear(&err);
+	if (signals_run(s, sc.id, date, &rep, &err)) {
+		store_close(s);
+		return cli_fail("signals", "%s", err.msg);
+	}
+	cJSON *arr = cJSON_CreateArray();
+	int rc = store_signal_list(s, sc.id, date, 1, print_signal, arr, &err);
+	store_close(s);
+	if (rc) {
+		cJSON_Delete(arr);
+		return cli_fail("signals", "%s", err.msg);
+	}
+	if (json) {
+		cJSON *j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "date", date);
+		cJSON_AddBoolToObject(j, "school_day", rep.school_day);
+		cJSON_AddNumberToObject(j, "school_days", (double)rep.school_days);
+		cJSON_AddNumberToObject(j, "series", (double)rep.series);
+		cJSON_AddNumberToObject(j, "evaluated", (double)rep.evaluated);
+		cJSON_AddItemToObject(j, "alarms", arr);
+		return print_json(j);
+	}
+	if (!rep.school_day)
+		printf("%s 不是在校日，未运行 (not a school day; nothing run)\n", date);
+	else
+		printf("%s：%zu 个序列，%zu 次评估，%zu 个报警 (%zu series, %zu evaluations, %zu alarms)\n",
+		       date, rep.series, rep.evaluated, rep.alarms, rep.series, rep.evaluated, rep.alarms);
+	const cJSON *a;
+	cJSON_ArrayForEach(a, arr)
+		printf("  %s %s %s observed %g > %g\n", cJSON_GetObjectItem(a, "scope_name")->valuestring,
+		       cJSON_GetObjectItem(a, "code")->valuestring,
+		       cJSON_GetObjectItem(a, "method")->valuestring,
+		       cJSON_GetObjectItem(a, "observed")->valuedouble,
+		       cJSON_IsNull(cJSON_GetObjectItem(a, "upperbound")) ? 0.0 :
+		       cJSON_GetObjectItem(a, "upperbound")->valuedouble);
+	cJSON_Delete(arr);
 	return 0;
 }

@@ -20,6 +20,7 @@
  * creation timestamps the store adds and the password salts.
  */
 #include "domain/demo.h"
+#include "store/surveillance.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -214,6 +215,7 @@ static const struct history_writer {
 	const char *name;
 	demo_history_fn fn;
 } history_writers[] = {
+	{ "checks", demo_history_checks },
 	{ NULL, NULL },
 };
 
@@ -1202,7 +1204,7 @@ static int write_history(struct gen *g, jy_err *err)
 		for (size_t i = 0; i < n_writers && !rc; i++) {
 			demo_rng r;
 			demo_rng_seed(&r, g->o.seed, ((uint64_t)(i + 1) << 32) | (uint64_t)day);
-			rc = history_writers[i].fn(g->s, &w, day, date, &r, err);
+			rc = history_writers[i].fn(g->s, &w, day, date, &r, day == g->o.days - 1, err);
 		}
 	}
 out:
@@ -1284,6 +1286,20 @@ static int write_all(struct gen *g, jy_err *err)
 			 (unsigned long long)g->o.seed, g->o.students, DEMO_START_DATE, g->o.days);
 		rc = store_audit_add(s, &a, err);
 	}
+	/* The school calendar of the first term back (2020): 端午 holidays and
+	 * the Sunday worked in their place. */
+	static const struct {
+		const char *date, *kind, *note;
+	} calendar[] = {
+		{ DEMO_START_DATE, "term_start", "第一批学生开学复课 first batch back" },
+		{ "2020-06-25", "holiday", "端午节 Dragon Boat Festival" },
+		{ "2020-06-26", "holiday", "端午节 Dragon Boat Festival" },
+		{ "2020-06-28", "makeup", "端午调休 make-up day" },
+		{ "2020-07-10", "term_end", "学期结束 end of term" },
+	};
+	for (size_t i = 0; !rc && i < sizeof calendar / sizeof calendar[0]; i++)
+		rc = store_calendar_set(s, g->school_id, calendar[i].date, calendar[i].kind,
+					calendar[i].note, err);
 	if (!rc)
 		rc = write_history(g, err);
 	g->c->school_id = g->school_id;

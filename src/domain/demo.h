@@ -136,9 +136,13 @@ typedef struct demo_world {
 /*
  * One history writer: write day `day` (0 = DEMO_START_DATE, date is
  * "YYYY-MM-DD") for world w into s.  rng is a stream private to this writer
- * and day.  Returns 0 or a negative code with err filled.
+ * and day; last_day is 1 on the last day written.  Returns 0 or a negative code with err filled.
  */
 typedef int (*demo_history_fn)(store *s, const demo_world *w, int day, const char *date,
-			       demo_rng *rng, jy_err *err);
+			       demo_rng *rng, int last_day, jy_err *err);
+
+/* Morning checks of every class (demo_history.c). */
+int demo_history_checks(store *s, const demo_world *w, int day, const char *date, demo_rng *rng,
+			int last_day, jy_err *err);
 
 #endif

@@ -61,6 +61,10 @@ void api_task_done(http_request *req, http_response *res);
 void api_rules_list(http_request *req, http_response *res);
 void api_rule_create(http_request *req, http_response *res);
 void api_rule_update(http_request *req, http_response *res);
+void api_signals_list(http_request *req, http_response *res);
+void api_signals_run(http_request *req, http_response *res);
+void api_calendar_list(http_request *req, http_response *res);
+void api_calendar_set(http_request *req, http_response *res);
 
 /* Answer 403 unless policy allows (returns non-zero when it answered). */
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,

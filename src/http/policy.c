@@ -80,6 +80,9 @@ int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 	case POL_RULE_EDIT:
 		allowed = is(u, "admin") || is(u, "district");
 		break;
+	case POL_CALENDAR_WRITE:
+		allowed = is(u, "admin") || is(u, "logistics");
+		break;
 	}
 	/* Places are not personal: a class-scoped user may see the school's. */
 	if (act == POL_PLACE_READ || act == POL_PLACE_WRITE) {

@@ -36,6 +36,7 @@ typedef enum policy_action {
 	POL_ALERT_MANAGE,   /* close alerts, run the rules */
 	POL_TASK_DONE,      /* mark a response task done (target: its owner role) */
 	POL_RULE_EDIT,      /* change cluster rules */
+	POL_CALENDAR_WRITE, /* the school calendar (holidays, make-up days, terms) */
 } policy_action;
 
 typedef struct policy_target {

@@ -55,6 +55,10 @@ static const struct route {
 	{ "GET", "/api/rules", api_rules_list, 0 },
 	{ "POST", "/api/rules", api_rule_create, 0 },
 	{ "PUT", "/api/rules/{id}", api_rule_update, 0 },
+	{ "GET", "/api/signals", api_signals_list, 0 },
+	{ "POST", "/api/signals/run", api_signals_run, 0 },
+	{ "GET", "/api/calendar", api_calendar_list, 0 },
+	{ "PUT", "/api/calendar/{date}", api_calendar_set, 0 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:

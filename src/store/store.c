@@ -3,7 +3,8 @@
  *
  * Migrations are the files src/store/migrations/NNN_name.sql, embedded in the
  * binary at build time (scripts/embed.py → migrations table, sorted by name).
- * The number before the '_' is the schema version.  Each pending migration
+ * The number before the '_' is the schema version.  Every migration whose
+ * number is not recorded yet is applied, in order of name.  Each
  * runs in its own transaction together with the row that records it in
  * schema_version, so a migration is applied whole or not at all; running
  * `init` twice, or starting the server on a current database, changes nothing.
@@ -94,6 +95,22 @@ int store_schema_version(store *s, int *version, jy_err *err)
 	return rc;
 }
 
+/* Has migration v been applied?  Each is recorded by its own number, so a
+ * migration merged later with a lower number than one already applied is
+ * still applied (branches land in any order). */
+static int migration_applied(store *s, int v, int *applied, jy_err *err)
+{
+	static const char sql[] = "SELECT COUNT(*) FROM schema_version WHERE version = ?";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, v);
+	int64_t n = 0;
+	int rc = store_one_id(st, &n, err);
+	*applied = n > 0;
+	return rc;
+}
+
 int store_migrate(store *s, int *from, int *to, jy_err *err)
 {
 	static const char ins[] = "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)";
@@ -109,7 +126,11 @@ int store_migrate(store *s, int *from, int *to, jy_err *err)
 			       cur, cur, store_schema_latest());
 	for (unsigned long i = 0; i < migrations_count; i++) {
 		int v = migration_version(migrations[i].name);
-		if (v <= cur)
+		int applied = 0;
+		rc = migration_applied(s, v, &applied, err);
+		if (rc)
+			return rc;
+		if (applied)
 			continue;
 		char *sql = db_dialect_sql(s->db, (const char *)migrations[i].data);
 		if (!sql)
@@ -139,7 +160,8 @@ int store_migrate(store *s, int *from, int *to, jy_err *err)
 		rc = db_commit(s->db, err);
 		if (rc)
 			return rc;
-		cur = v;
+		if (v > cur)
+			cur = v;
 	}
 	if (to)
 		*to = cur;

@@ -868,3 +868,170 @@ int store_task_list(store *s, int64_t school_id, int64_t alert_id, int open_only
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
+
+/* ---- series for the statistical run ---- */
+
+int store_event_days(store *s, int64_t school_id, const char *from, const char *to,
+		     store_event_day_cb cb, void *ctx, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT h.date, h.person_id, COALESCE(p.class_id, 0), COALESCE(c.grade_id, 0), "
+		"h.symptoms, h.syndromes, h.diagnosis FROM health_event h "
+		"JOIN person p ON p.id = h.person_id LEFT JOIN class c ON c.id = p.class_id "
+		"WHERE h.school_id = ? AND h.date >= ? AND h.date <= ? ORDER BY h.date, h.person_id";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	/* Merge the rows of one (date, person). */
+	char date[11] = "", sym[512] = "", syn[128] = "", dia[256] = "";
+	int64_t person = 0, cls = 0, grade = 0;
+	int rc, have = 0, stop = 0;
+	while ((rc = db_step(st, err)) == 1) {
+		const char *d = db_col_text(st, 0);
+		int64_t pid = db_col_i64(st, 1);
+		if (have && (pid != person || strcmp(d, date))) {
+			if ((stop = cb(ctx, date, person, cls, grade, sym, syn, dia)))
+				break;
+			have = 0;
+		}
+		if (!have) {
+			snprintf(date, sizeof date, "%s", d);
+			person = pid;
+			cls = db_col_i64(st, 2);
+			grade = db_col_i64(st, 3);
+			sym[0] = syn[0] = dia[0] = 0;
+			have = 1;
+		}
+		const char *add[3] = { db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6) };
+		char *dst[3] = { sym, syn, dia };
+		size_t cap[3] = { sizeof sym, sizeof syn, sizeof dia };
+		for (int k = 0; k < 3; k++) {
+			if (!*add[k])
+				continue;
+			size_t n = strlen(dst[k]);
+			snprintf(dst[k] + n, cap[k] - n, "%s%s", n ? "," : "", add[k]);
+		}
+	}
+	if (rc >= 0 && have && !stop)
+		cb(ctx, date, person, cls, grade, sym, syn, dia);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_absence_counts(store *s, int64_t school_id, const char *from, const char *to,
+			 store_absence_count_cb cb, void *ctx, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT cs.date, cs.class_id, c.grade_id, COUNT(*) FROM check_submission cs "
+		"JOIN check_entry e ON e.submission_id = cs.id JOIN class c ON c.id = cs.class_id "
+		"WHERE cs.school_id = ? AND cs.date >= ? AND cs.date <= ? AND cs.session = 'morning' "
+		"AND e.status = 'absent_sick' AND cs.version = " CURRENT_VERSION("cs") " "
+		"GROUP BY cs.date, cs.class_id, c.grade_id ORDER BY cs.date";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, from);
+	db_bind_text(st, 3, to);
+	int rc;
+	while ((rc = db_step(st, err)) == 1)
+		if (cb(ctx, db_col_text(st, 0), db_col_i64(st, 1), db_col_i64(st, 2), db_col_i64(st, 3)))
+			break;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_check_first_date(store *s, int64_t school_id, char out[11], jy_err *err)
+{
+	static const char sql[] = "SELECT MIN(date) FROM check_submission WHERE school_id = ?";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	int rc = db_step(st, err);
+	if (rc == 1 && !db_col_is_null(st, 0)) {
+		snprintf(out, 11, "%s", db_col_text(st, 0));
+		rc = 0;
+	} else if (rc >= 0) {
+		rc = JY_ENOENT;
+	}
+	db_done(st);
+	return rc;
+}
+
+int store_signal_save(store *s, const signal_rec *r, jy_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO aberration_signal (school_id, date, scope, scope_id, scope_name, code, "
+		"method, observed, upperbound, alarm, computed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+		"ON CONFLICT (school_id, date, scope, scope_id, code, method) DO UPDATE SET "
+		"scope_name = excluded.scope_name, observed = excluded.observed, "
+		"upperbound = excluded.upperbound, alarm = excluded.alarm, "
+		"computed_at = excluded.computed_at";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, r->school_id);
+	db_bind_text(st, 2, r->date);
+	db_bind_text(st, 3, r->scope);
+	db_bind_i64(st, 4, r->scope_id);
+	db_bind_text(st, 5, r->scope_name);
+	db_bind_text(st, 6, r->code);
+	db_bind_text(st, 7, r->method);
+	db_bind_double(st, 8, r->observed);
+	if (r->upperbound != r->upperbound)
+		db_bind_null(st, 9);
+	else
+		db_bind_double(st, 9, r->upperbound);
+	db_bind_i64(st, 10, r->alarm);
+	db_bind_i64(st, 11, now_s());
+	return run(st, err);
+}
+
+int store_signal_clear(store *s, int64_t school_id, const char *date, jy_err *err)
+{
+	static const char sql[] = "DELETE FROM aberration_signal WHERE school_id = ? AND date = ?";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, date);
+	return run(st, err);
+}
+
+int store_signal_list(store *s, int64_t school_id, const char *date, int alarms_only,
+		      store_signal_cb cb, void *ctx, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT id, school_id, scope_id, date, scope, scope_name, code, method, observed, "
+		"upperbound, alarm FROM aberration_signal WHERE school_id = ? AND date = ? "
+		"AND (? = 0 OR alarm = 1) ORDER BY scope, scope_id, code, method";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, date);
+	db_bind_i64(st, 3, alarms_only);
+	int rc;
+	signal_rec r;
+	while ((rc = db_step(st, err)) == 1) {
+		r.id = db_col_i64(st, 0);
+		r.school_id = db_col_i64(st, 1);
+		r.scope_id = db_col_i64(st, 2);
+		COPY_COL(r.date, st, 3);
+		COPY_COL(r.scope, st, 4);
+		COPY_COL(r.scope_name, st, 5);
+		COPY_COL(r.code, st, 6);
+		COPY_COL(r.method, st, 7);
+		r.observed = db_col_double(st, 8);
+		r.upperbound = db_col_is_null(st, 9) ? 0.0 / 0.0 : db_col_double(st, 9);
+		r.alarm = (int)db_col_i64(st, 10);
+		if (cb(ctx, &r))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

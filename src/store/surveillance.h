@@ -203,4 +203,45 @@ typedef int (*store_task_cb)(void *ctx, const task_rec *t);
 int store_task_list(store *s, int64_t school_id, int64_t alert_id, int open_only,
 		    store_task_cb cb, void *ctx, jy_err *err);
 
+
+/* ---- series for the statistical run (signals.c) ------------------------ */
+
+/* Health events of the school in [from, to], one row per (date, person),
+ * in date order, their symptom/syndrome lists merged (comma lists). */
+typedef int (*store_event_day_cb)(void *ctx, const char *date, int64_t person_id,
+				  int64_t class_id, int64_t grade_id, const char *symptoms,
+				  const char *syndromes, const char *diagnoses);
+int store_event_days(store *s, int64_t school_id, const char *from, const char *to,
+		     store_event_day_cb cb, void *ctx, jy_err *err);
+
+/* Morning illness absences (absent_sick in the current check version)
+ * per date and class in [from, to]. */
+typedef int (*store_absence_count_cb)(void *ctx, const char *date, int64_t class_id,
+				      int64_t grade_id, int64_t count);
+int store_absence_counts(store *s, int64_t school_id, const char *from, const char *to,
+			 store_absence_count_cb cb, void *ctx, jy_err *err);
+
+typedef struct signal_rec {
+	int64_t id, school_id, scope_id;
+	char date[11];
+	char scope[8];
+	char scope_name[96];
+	char code[24];
+	char method[16];
+	double observed, upperbound;  /* upperbound NaN = NA */
+	int alarm;
+} signal_rec;
+
+/* The first date with a check submission of the school (JY_ENOENT: none):
+ * where its series begin, since the days before are unknown, not zero. */
+int store_check_first_date(store *s, int64_t school_id, char out[11], jy_err *err);
+
+int store_signal_save(store *s, const signal_rec *r, jy_err *err);
+/* Forget a day's signals (a re-run replaces them). */
+int store_signal_clear(store *s, int64_t school_id, const char *date, jy_err *err);
+typedef int (*store_signal_cb)(void *ctx, const signal_rec *r);
+/* Signals of a day; alarms_only: just the alarms. */
+int store_signal_list(store *s, int64_t school_id, const char *date, int alarms_only,
+		      store_signal_cb cb, void *ctx, jy_err *err);
+
 #endif
