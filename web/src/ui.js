@@ -1,0 +1,125 @@
+// ui.js — building blocks the pages share: page heading, notices, errors,
+// tables that turn into cards on a phone, definition lists, and the words
+// for the API's codes (roles, genders, place kinds, key groups).
+import { ApiError } from './api.js';
+import { h } from './dom.js';
+import { has, t } from './i18n.js';
+
+// A page: <section> with its <h1> (and optional lead text or actions).
+export function page(title, ...children) {
+	return h('section', { class: 'page' }, h('h1', { tabindex: '-1' }, title), children);
+}
+
+export function messageView(titleKey, text) {
+	return page(t(titleKey), h('p', { class: 'notice' }, text));
+}
+
+// A sentence for an error, in the current language where we know the case.
+// For invalid input the server's own message (Chinese, then English) is kept:
+// it names the field.
+export function errorText(e) {
+	if (!(e instanceof ApiError)) {
+		console.error(e);
+		return t('err.unexpected');
+	}
+	if (e.status === 0)
+		return t('err.network');
+	if (e.status === 401)
+		return t('err.session');
+	if (e.status === 403)
+		return t('err.forbidden');
+	if (e.status === 404)
+		return t('err.notfound');
+	if (e.status === 429)
+		return t('err.toomany', { s: e.retryAfter || 60 });
+	if (e.status === 400 && e.message)
+		return t('err.invalid', { msg: e.message });
+	return t('err.server', { status: e.status });
+}
+
+export function errorView(e) {
+	if (e instanceof ApiError && e.status === 403)
+		return messageView('err.forbidden.title', t('err.forbidden'));
+	if (e instanceof ApiError && e.status === 404)
+		return messageView('err.notfound.title', t('err.notfound'));
+	return messageView('err.title', errorText(e));
+}
+
+// An inline error line under a form or list (role=alert: read out at once).
+export function alertLine() {
+	const el = h('p', { class: 'error', role: 'alert' });
+	return {
+		el,
+		show(e) {
+			el.textContent = typeof e === 'string' ? e : errorText(e);
+		},
+		clear() {
+			el.textContent = '';
+		},
+	};
+}
+
+// A data table.  columns: [{ label, cell(item) → Node|string, class }].
+// On narrow screens (app.css, .table-stack) each row becomes a card and
+// every cell shows its column label (data-label), so nothing scrolls
+// sideways at 360 px.  Returns { el, add(items), clear(), count }; the
+// "nothing here" line appears after the first add() that leaves it empty.
+export function dataTable(columns, { caption, empty, testid } = {}) {
+	const tbody = h('tbody');
+	const emptyRow = h('p', { class: 'empty', hidden: true }, empty || t('common.empty'));
+	const table = h('table', { class: 'table table-stack', 'data-testid': testid },
+		caption ? h('caption', { class: 'visually-hidden' }, caption) : null,
+		h('thead', null, h('tr', null, columns.map((c) => h('th', { scope: 'col', class: c.class }, c.label)))),
+		tbody);
+	const api = {
+		el: h('div', { class: 'table-wrap' }, table, emptyRow),
+		count: 0,
+		add(items) {
+			for (const item of items) {
+				tbody.append(h('tr', null, columns.map((c) => {
+					const v = c.cell(item);
+					return h('td', { 'data-label': c.label, class: c.class },
+						v === null || v === undefined || v === '' ? h('span', { class: 'muted' }, '—') : v);
+				})));
+			}
+			api.count += items.length;
+			emptyRow.hidden = api.count > 0;
+			table.hidden = api.count === 0;
+		},
+		clear() {
+			tbody.replaceChildren();
+			api.count = 0;
+		},
+	};
+	return api;
+}
+
+// A definition list from [[label, value], …]; empty values show a dash.
+export function facts(rows, testid) {
+	return h('dl', { class: 'facts', 'data-testid': testid }, rows.map(([k, v]) => [
+		h('dt', null, k),
+		h('dd', null, v === null || v === undefined || v === '' || (Array.isArray(v) && !v.length)
+			? h('span', { class: 'muted' }, '—') : v),
+	]));
+}
+
+// A small figure: big number, label under it.
+export function stat(label, value, testid) {
+	return h('div', { class: 'stat', 'data-testid': testid },
+		h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label));
+}
+
+// Words for the API's codes; unknown codes are shown as they are.
+function word(prefix, code) {
+	return code && has(prefix + code) ? t(prefix + code) : code || '';
+}
+export const roleName = (r) => word('role.', r);
+export const kindName = (k) => word('place.kind.', k);
+export const keyGroupName = (g) => word('keygroup.', g);
+export function genderName(g) {
+	if (g === 'M' || g === '男')
+		return t('gender.M');
+	if (g === 'F' || g === '女')
+		return t('gender.F');
+	return g || '';
+}
