@@ -74,6 +74,17 @@ int auth_user_add(store *s, const char *username, const char *password, const ch
 	return store_user_add(s, &u, id, err);
 }
 
+int auth_set_password(store *s, int64_t id, const char *password, jy_err *err)
+{
+	if (strlen(password) < 8)
+		return err_at(err, JY_EINVAL, NULL, 0, "password", "密码至少 8 个字符 (password must have at least 8 characters)");
+	char hash[crypto_pwhash_STRBYTES];
+	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+		return err_set(err, JY_ENOMEM, "out of memory hashing the password");
+	return store_user_set_password(s, id, hash, err);
+}
+
 void auth_token_hash(const char *token, char out[AUTH_TOKEN_HEX])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

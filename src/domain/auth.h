@@ -36,6 +36,9 @@ int auth_user_add(store *s, const char *username, const char *password, const ch
 int auth_login(store *s, const char *username, const char *password, const char *ip,
 	       char token[AUTH_TOKEN_HEX], user_rec *user, jy_err *err);
 
+/* Set a new password (at least 8 characters) for user id. */
+int auth_set_password(store *s, int64_t id, const char *password, jy_err *err);
+
 /* The user of a live session (JY_EAUTH when none). */
 int auth_session_user(store *s, const char *token, user_rec *user, jy_err *err);
 int auth_logout(store *s, const char *token, jy_err *err);

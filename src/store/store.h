@@ -192,6 +192,8 @@ int store_user_add(store *s, const user_rec *u, int64_t *id, jy_err *err);
 int store_user_by_name(store *s, const char *username, user_rec *out, jy_err *err);
 int store_user_get(store *s, int64_t id, user_rec *out, jy_err *err);
 int store_user_set_password(store *s, int64_t id, const char *pw_hash, jy_err *err);
+/* Disable (1) or enable (0) an account; disabling ends its sessions. */
+int store_user_set_disabled(store *s, int64_t id, int disabled, jy_err *err);
 typedef int (*store_user_cb)(void *ctx, const user_rec *u);
 int store_user_list(store *s, store_user_cb cb, void *ctx, jy_err *err);
 

@@ -167,3 +167,25 @@ int store_session_purge(store *s, int64_t now, jy_err *err)
 	db_done(st);
 	return rc < 0 ? rc : 0;
 }
+
+int store_user_set_disabled(store *s, int64_t id, int disabled, jy_err *err)
+{
+	static const char sql[] = "UPDATE app_user SET disabled = ? WHERE id = ?";
+	static const char drop[] = "DELETE FROM app_session WHERE user_id = ?";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, disabled);
+	db_bind_i64(st, 2, id);
+	int rc = db_step(st, err);
+	db_done(st);
+	if (rc < 0 || !disabled)
+		return rc < 0 ? rc : 0;
+	/* A disabled account's sessions end now. */
+	if (!(st = db_stmt_get(s->db, drop, err)))
+		return JY_EDB;
+	db_bind_i64(st, 1, id);
+	rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}

@@ -411,6 +411,39 @@ static void test_teacher_submits_check_and_census_and_alert_follow(void **state)
 	assert_int_equal(get_status("POST", "/api/checks", teacher, body), 400);
 }
 
+static void test_admin_manages_users_and_users_change_their_password(void **state)
+{
+	(void)state;
+	char admin[256], principal[256];
+	login("admin", "admin-pass-1", admin, sizeof admin);
+	login("principal", "principal-pass-1", principal, sizeof principal);
+	assert_int_equal(get_status("GET", "/api/users", principal, NULL), 403);
+	const char *nu = "{\"username\":\"doctor2\",\"password\":\"doctor-pass-2\",\"role\":\"reporter\"}";
+	httpc_resp r;
+	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/users", admin, nu, strlen(nu), &r), 0);
+	assert_int_equal(r.status, 201);
+	cJSON *j = cJSON_Parse(r.body);
+	int id = (int)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "user"), "id")->valuedouble;
+	cJSON_Delete(j);
+	httpc_free(&r);
+	assert_int_equal(get_status("POST", "/api/users", admin, nu), 409);
+	const char *weak = "{\"username\":\"x1\",\"password\":\"short\",\"role\":\"reporter\"}";
+	assert_int_equal(get_status("POST", "/api/users", admin, weak), 400);
+	char doc[256];
+	login("doctor2", "doctor-pass-2", doc, sizeof doc);
+	const char *chg = "{\"old\":\"doctor-pass-2\",\"new\":\"doctor-pass-3\"}";
+	assert_int_equal(get_status("POST", "/api/session/password", doc, chg), 200);
+	login("doctor2", "doctor-pass-3", doc, sizeof doc);
+	/* Disabling ends the account's sessions at once. */
+	char path[64];
+	snprintf(path, sizeof path, "/api/users/%d", id);
+	assert_int_equal(get_status("PATCH", path, admin, "{\"disabled\":true}"), 200);
+	assert_int_equal(get_status("GET", "/api/session", doc, NULL), 401);
+	j = get_json("/api/users", admin, 200);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 6);
+	cJSON_Delete(j);
+}
+
 static void test_repeated_login_failures_slow_down(void **state)
 {
 	(void)state;
@@ -435,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_cross_site_writes_are_refused),
 		cmocka_unit_test(test_logout_ends_the_session),
 		cmocka_unit_test(test_teacher_submits_check_and_census_and_alert_follow),
+		cmocka_unit_test(test_admin_manages_users_and_users_change_their_password),
 		cmocka_unit_test(test_repeated_login_failures_slow_down),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
