@@ -152,44 +152,43 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 	return rc;
 }
 
-/* The optional conditions every listing shares: parameters 2..8 of each
- * statement (after the access-path key in 1; keyset id in 9, limit in 10). */
+/* The optional conditions every listing shares: parameters 2..10 of each
+ * statement (after the access-path key in 1; keyset id in 11, limit in 12).
+ * q matches a prefix of the name or the number, as a range on the
+ * (school_id, name) and (school_id, number) indexes: a search at a million
+ * people stays an index lookup (a substring LIKE would scan them all). */
 #define PERSON_FILTER                                                                          \
-	" AND (? IS NULL OR p.kind = ?)"                                                       \
-	" AND (? IS NULL OR p.name LIKE ? ESCAPE '\\' OR p.number LIKE ? ESCAPE '\\')"         \
-	" AND (? IS NULL OR (',' || p.flags || ',') LIKE ?)"
-#define PERSON_PAGE " AND p.id > ? ORDER BY p.id LIMIT ?"
+	" AND (?2 IS NULL OR p.kind = ?3)"                                                     \
+	" AND (?4 IS NULL OR (p.name >= ?5 AND p.name < ?6) OR (p.number >= ?7 AND p.number < ?8))" \
+	" AND (?9 IS NULL OR (',' || p.flags || ',') LIKE ?10)"
+#define PERSON_PAGE " AND p.id > ?11 ORDER BY p.id LIMIT ?12"
 
-static const char list_school[] = PERSON_COLS "WHERE p.school_id = ?" PERSON_FILTER PERSON_PAGE;
-static const char list_class[] = PERSON_COLS "WHERE p.class_id = ?" PERSON_FILTER PERSON_PAGE;
-static const char list_dorm[] = PERSON_COLS "WHERE p.dorm_id = ?" PERSON_FILTER PERSON_PAGE;
-static const char list_grade[] = PERSON_COLS "WHERE c.grade_id = ?" PERSON_FILTER PERSON_PAGE;
+static const char list_school[] = PERSON_COLS "WHERE p.school_id = ?1" PERSON_FILTER PERSON_PAGE;
+static const char list_class[] = PERSON_COLS "WHERE p.class_id = ?1" PERSON_FILTER PERSON_PAGE;
+static const char list_dorm[] = PERSON_COLS "WHERE p.dorm_id = ?1" PERSON_FILTER PERSON_PAGE;
+static const char list_grade[] = PERSON_COLS "WHERE c.grade_id = ?1" PERSON_FILTER PERSON_PAGE;
+/* A school-wide search: the name and number ranges are the only access
+ * path (a multi-index OR on (school_id, name) and (school_id, number)); the
+ * unary plus keeps SQLite from walking the whole school by id instead. */
+#define PERSON_SEARCH                                                                          \
+	"WHERE ((p.school_id = ?1 AND p.name >= ?5 AND p.name < ?6) OR "                        \
+	"(p.school_id = ?1 AND p.number >= ?7 AND p.number < ?8))"
+static const char list_search[] = PERSON_COLS PERSON_SEARCH PERSON_FILTER
+	" AND +p.id > ?11 ORDER BY +p.id LIMIT ?12";
 
-static const char count_school[] =
-	"SELECT COUNT(*) FROM person p LEFT JOIN class c ON c.id = p.class_id "
-	"WHERE p.school_id = ?" PERSON_FILTER;
-static const char count_class[] =
-	"SELECT COUNT(*) FROM person p LEFT JOIN class c ON c.id = p.class_id "
-	"WHERE p.class_id = ?" PERSON_FILTER;
-static const char count_dorm[] =
-	"SELECT COUNT(*) FROM person p LEFT JOIN class c ON c.id = p.class_id "
-	"WHERE p.dorm_id = ?" PERSON_FILTER;
+static const char count_school[] = "SELECT COUNT(*) FROM person p WHERE p.school_id = ?" PERSON_FILTER;
+static const char count_class[] = "SELECT COUNT(*) FROM person p WHERE p.class_id = ?" PERSON_FILTER;
+static const char count_dorm[] = "SELECT COUNT(*) FROM person p WHERE p.dorm_id = ?" PERSON_FILTER;
+static const char count_search[] = "SELECT COUNT(*) FROM person p " PERSON_SEARCH PERSON_FILTER;
 static const char count_grade[] =
 	"SELECT COUNT(*) FROM person p LEFT JOIN class c ON c.id = p.class_id "
-	"WHERE c.grade_id = ?" PERSON_FILTER;
+	"WHERE c.grade_id = ?1" PERSON_FILTER;
 
-/* Escape LIKE wildcards in q and wrap it as %q%. */
-static void like_pattern(const char *q, char *out, size_t size)
+/* The exclusive upper bound of the strings that start with q: q followed by
+ * the largest UTF-8 sequence (U+10FFFF), which sorts after any continuation. */
+static void prefix_end(const char *q, char *out, size_t size)
 {
-	size_t n = 0;
-	out[n++] = '%';
-	for (; *q && n + 3 < size; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			out[n++] = '\\';
-		out[n++] = *q;
-	}
-	out[n++] = '%';
-	out[n] = 0;
+	snprintf(out, size, "%s\xf4\x8f\xbf\xbf", q);
 }
 
 /* Choose the statement for f's access path and bind everything but paging. */
@@ -207,6 +206,9 @@ static db_stmt *person_query(store *s, const person_filter *f, int counting, cha
 	} else if (f->grade_id) {
 		sql = counting ? count_grade : list_grade;
 		key = f->grade_id;
+	} else if (f->q && *f->q) {
+		sql = counting ? count_search : list_search;
+		key = f->school_id;
 	} else {
 		sql = counting ? count_school : list_school;
 		key = f->school_id;
@@ -218,22 +220,23 @@ static db_stmt *person_query(store *s, const person_filter *f, int counting, cha
 	db_bind_text(st, 2, f->kind);
 	db_bind_text(st, 3, f->kind);
 	if (f->q && *f->q) {
-		like_pattern(f->q, pat, 256);
-		db_bind_text(st, 4, pat);
-		db_bind_text(st, 5, pat);
+		prefix_end(f->q, pat, 256);
+		db_bind_text(st, 4, f->q);
+		db_bind_text(st, 5, f->q);
 		db_bind_text(st, 6, pat);
+		db_bind_text(st, 7, f->q);
+		db_bind_text(st, 8, pat);
 	} else {
-		db_bind_null(st, 4);
-		db_bind_null(st, 5);
-		db_bind_null(st, 6);
+		for (int i = 4; i <= 8; i++)
+			db_bind_null(st, i);
 	}
 	if (f->flag && *f->flag) {
 		snprintf(flagpat, 96, "%%,%s,%%", f->flag);
-		db_bind_text(st, 7, flagpat);
-		db_bind_text(st, 8, flagpat);
+		db_bind_text(st, 9, flagpat);
+		db_bind_text(st, 10, flagpat);
 	} else {
-		db_bind_null(st, 7);
-		db_bind_null(st, 8);
+		db_bind_null(st, 9);
+		db_bind_null(st, 10);
 	}
 	return st;
 }
@@ -244,8 +247,8 @@ int store_person_list(store *s, const person_filter *f, store_person_cb cb, void
 	db_stmt *st = person_query(s, f, 0, pat, flagpat, err);
 	if (!st)
 		return JY_EDB;
-	db_bind_i64(st, 9, f->after_id);
-	db_bind_i64(st, 10, f->limit > 0 ? f->limit : INT64_MAX);
+	db_bind_i64(st, 11, f->after_id);
+	db_bind_i64(st, 12, f->limit > 0 ? f->limit : INT64_MAX);
 	int rc;
 	person_rec p;
 	while ((rc = db_step(st, err)) == 1) {
@@ -272,7 +275,7 @@ int store_person_find_duplicate(store *s, int64_t school_id, const char *name,
 {
 	static const char sql[] =
 		"SELECT number FROM person WHERE school_id = ? AND name = ? AND guardian_phone = ? "
-		"AND guardian_phone <> '' AND number <> ? ORDER BY number LIMIT 1";
+		"AND guardian_phone <> '' AND number <> ? ORDER BY +number LIMIT 1";
 	other_number[0] = 0;
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
