@@ -22,12 +22,6 @@ typedef struct case_buf {
 	const char *scope;
 	cluster_case *cases;
 	size_t n, cap;
-	/* unit id → name, for the alert's scope name */
-	struct {
-		int64_t unit;
-		char name[96];
-	} *names;
-	size_t nnames, capnames;
 } case_buf;
 
 static int add_case(void *ctx, const case_rec *c)
@@ -35,8 +29,6 @@ static int add_case(void *ctx, const case_rec *c)
 	case_buf *b = ctx;
 	int64_t unit = !strcmp(b->scope, "class") ? c->class_id :
 		       !strcmp(b->scope, "dorm") ? c->dorm_id : 0;
-	const char *name = !strcmp(b->scope, "class") ? c->class_name :
-			   !strcmp(b->scope, "dorm") ? c->dorm_name : "";
 	if (strcmp(b->scope, "school") && unit == 0)
 		return 0; /* no class or dorm: cannot belong to such a cluster */
 	int32_t day;
@@ -51,31 +43,25 @@ static int add_case(void *ctx, const case_rec *c)
 		b->cap = cap;
 	}
 	b->cases[b->n++] = (cluster_case){ unit, day, c->person_id };
-	size_t i;
-	for (i = 0; i < b->nnames && b->names[i].unit != unit; i++)
-		;
-	if (i == b->nnames) {
-		if (b->nnames == b->capnames) {
-			size_t cap = b->capnames ? b->capnames * 2 : 16;
-			void *g = realloc(b->names, cap * sizeof *b->names);
-			if (!g)
-				return 1;
-			b->names = g;
-			b->capnames = cap;
-		}
-		b->names[b->nnames].unit = unit;
-		snprintf(b->names[b->nnames].name, sizeof b->names[0].name, "%s", name);
-		b->nnames++;
-	}
 	return 0;
 }
 
-static const char *unit_name(const case_buf *b, int64_t unit)
+/* The name of a cluster's unit: a class or a dorm room (looked up only
+ * when an alert is created). */
+static void unit_name(store *s, const char *scope, int64_t unit, char *out, size_t size)
 {
-	for (size_t i = 0; i < b->nnames; i++)
-		if (b->names[i].unit == unit)
-			return b->names[i].name;
-	return "";
+	out[0] = 0;
+	if (!strcmp(scope, "class")) {
+		class_rec c;
+		if (store_class_get(s, unit, &c, NULL) == 0)
+			snprintf(out, size, "%s", c.name);
+	} else if (!strcmp(scope, "dorm")) {
+		place_rec p;
+		if (store_place_get(s, unit, &p, NULL) == 0)
+			snprintf(out, size, "%s", p.name);
+	} else {
+		snprintf(out, size, "全校");
+	}
 }
 
 /* The response tasks of a new alert, due relative to now. */
@@ -124,7 +110,7 @@ static void note_change(alert_changes *ch, int64_t id, int created, int count)
 
 /* Keep one hit as an alert (new or updated), with its people. */
 static int keep_hit(store *s, int64_t school_id, const rule_rec *r, const char *code,
-		    const case_buf *b, const cluster_hit *h, alert_changes *ch, jy_err *err)
+		    const cluster_hit *h, alert_changes *ch, jy_err *err)
 {
 	char first[11], last[11], since[11];
 	date_format(h->first_day, first);
@@ -142,8 +128,7 @@ static int keep_hit(store *s, int64_t school_id, const rule_rec *r, const char *
 		a.rule_id = r->id;
 		a.scope_id = h->unit;
 		snprintf(a.scope, sizeof a.scope, "%s", r->scope);
-		snprintf(a.scope_name, sizeof a.scope_name, "%s",
-			 !strcmp(r->scope, "school") ? "全校" : unit_name(b, h->unit));
+		unit_name(s, r->scope, h->unit, a.scope_name, sizeof a.scope_name);
 		snprintf(a.code, sizeof a.code, "%s", code);
 		snprintf(a.first_date, sizeof a.first_date, "%s", first);
 		snprintf(a.last_date, sizeof a.last_date, "%s", last);
@@ -196,8 +181,9 @@ static int wanted(const char *codes, const char *code)
 	return !codes || codes_list_has(codes, code);
 }
 
-static int run_rule_code(store *s, int64_t school_id, const rule_rec *r, const char *kind,
-			 const char *code, int32_t from, int32_t to, alert_changes *ch, jy_err *err)
+static int run_rule_code(store *s, int64_t school_id, int64_t class_id, const rule_rec *r,
+			 const char *kind, const char *code, int32_t from, int32_t to,
+			 alert_changes *ch, jy_err *err)
 {
 	char lo[11], hi[11];
 	date_format(from - r->window_days + 1, lo);
@@ -205,23 +191,29 @@ static int run_rule_code(store *s, int64_t school_id, const rule_rec *r, const c
 	case_buf b;
 	memset(&b, 0, sizeof b);
 	b.scope = r->scope;
-	int rc = store_cases(s, school_id, kind, code, lo, hi, add_case, &b, err);
+	int64_t only = !strcmp(r->scope, "class") ? class_id : 0;
+	int rc = store_cases(s, school_id, only, kind, code, lo, hi, add_case, &b, err);
 	if (!rc && b.n >= (size_t)r->threshold) {
 		cluster_hit *hits = NULL;
 		size_t nh = 0;
 		if (cluster_find(b.cases, b.n, r->window_days, r->threshold, from, to, &hits, &nh))
 			rc = err_set(err, JY_ENOMEM, "out of memory");
 		for (size_t i = 0; !rc && i < nh; i++)
-			rc = keep_hit(s, school_id, r, code, &b, &hits[i], ch, err);
+			rc = keep_hit(s, school_id, r, code, &hits[i], ch, err);
 		cluster_hits_free(hits, nh);
 	}
 	free(b.cases);
-	free(b.names);
 	return rc;
 }
 
 int alerts_evaluate(store *s, int64_t school_id, const char *from, const char *to,
 		    const char *codes, alert_changes *changes, jy_err *err)
+{
+	return alerts_evaluate_class(s, school_id, 0, from, to, codes, changes, err);
+}
+
+int alerts_evaluate_class(store *s, int64_t school_id, int64_t class_id, const char *from,
+			  const char *to, const char *codes, alert_changes *changes, jy_err *err)
 {
 	int32_t d0, d1;
 	if (date_parse(from, &d0) || date_parse(to, &d1) || d1 < d0)
@@ -245,10 +237,11 @@ int alerts_evaluate(store *s, int64_t school_id, const char *from, const char *t
 		if (!strcmp(r->code_kind, "any_symptom")) {
 			for (size_t k = 0; !rc && k < codes_symptoms_count; k++)
 				if (wanted(codes, codes_symptoms[k].code))
-					rc = run_rule_code(s, school_id, r, "symptom",
+					rc = run_rule_code(s, school_id, class_id, r, "symptom",
 							   codes_symptoms[k].code, d0, d1, changes, err);
 		} else if (wanted(codes, r->code)) {
-			rc = run_rule_code(s, school_id, r, r->code_kind, r->code, d0, d1, changes, err);
+			rc = run_rule_code(s, school_id, class_id, r, r->code_kind, r->code, d0, d1,
+					   changes, err);
 		}
 	}
 	free(rules);

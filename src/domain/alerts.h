@@ -31,4 +31,9 @@ typedef struct alert_changes {
 int alerts_evaluate(store *s, int64_t school_id, const char *from, const char *to,
 		    const char *codes, alert_changes *changes, jy_err *err);
 
+/* The same after a change in one class: class-scope rules look at that
+ * class only (dorm and school rules still see the whole school). */
+int alerts_evaluate_class(store *s, int64_t school_id, int64_t class_id, const char *from,
+			  const char *to, const char *codes, alert_changes *changes, jy_err *err);
+
 #endif

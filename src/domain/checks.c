@@ -251,7 +251,7 @@ int checks_submit(store *s, int64_t school_id, int64_t class_id, const char *dat
 	/* A correction may also remove cases; rules for codes that vanished are
 	 * not re-run here (alerts are never withdrawn automatically). */
 	if (codes[0] && run_rules)
-		rc = alerts_evaluate(s, school_id, date, date, codes, &res->alerts, err);
+		rc = alerts_evaluate_class(s, school_id, class_id, date, date, codes, &res->alerts, err);
 out:
 	free(entries);
 	free(roster.ids);

@@ -160,7 +160,7 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 #define PERSON_FILTER                                                                          \
 	" AND (?2 IS NULL OR p.kind = ?3)"                                                     \
 	" AND (?4 IS NULL OR (p.name >= ?5 AND p.name < ?6) OR (p.number >= ?7 AND p.number < ?8))" \
-	" AND (?9 IS NULL OR (',' || p.flags || ',') LIKE ?10)"
+	" AND (?9 IS NULL OR (',' || p.flags || ',') LIKE ('%,' || ?10 || ',%'))"
 #define PERSON_PAGE " AND p.id > ?11 ORDER BY p.id LIMIT ?12"
 
 static const char list_school[] = PERSON_COLS "WHERE p.school_id = ?1" PERSON_FILTER PERSON_PAGE;
@@ -231,7 +231,7 @@ static db_stmt *person_query(store *s, const person_filter *f, int counting, cha
 			db_bind_null(st, i);
 	}
 	if (f->flag && *f->flag) {
-		snprintf(flagpat, 96, "%%,%s,%%", f->flag);
+		snprintf(flagpat, 96, "%s", f->flag);
 		db_bind_text(st, 9, flagpat);
 		db_bind_text(st, 10, flagpat);
 	} else {

@@ -238,8 +238,9 @@ int store_event_add(store *s, const health_event_rec *e, int64_t *id, jy_err *er
 {
 	static const char sql[] =
 		"INSERT INTO health_event (school_id, person_id, date, at, source, temperature, "
-		"symptoms, syndromes, diagnosis, note, recorded_by, submission_id) "
-		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
+		"symptoms, syndromes, diagnosis, note, recorded_by, submission_id, class_id, dorm_id) "
+		"SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, p.class_id, p.dorm_id "
+		"FROM person p WHERE p.id = ?2 RETURNING id";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -274,45 +275,44 @@ int store_event_drop_check(store *s, int64_t class_id, const char *date, const c
 	return run(st, err);
 }
 
-#define CASE_SELECT                                                                            \
-	"SELECT DISTINCT h.person_id, COALESCE(p.class_id, 0), COALESCE(p.dorm_id, 0), h.date, " \
-	"p.number, COALESCE(c.name, ''), COALESCE(d.name, '') FROM health_event h "             \
-	"JOIN person p ON p.id = h.person_id LEFT JOIN class c ON c.id = p.class_id "          \
-	"LEFT JOIN place d ON d.id = p.dorm_id WHERE h.school_id = ? AND h.date >= ? "          \
-	"AND h.date <= ? AND "
+/* Two access paths: one class's events (class rules after a check), or
+ * the school's; the unit columns come from the event itself. */
+#define CASE_COLS "SELECT DISTINCT h.person_id, COALESCE(h.class_id, 0), COALESCE(h.dorm_id, 0), h.date FROM health_event h "
+#define CASE_SCHOOL CASE_COLS "WHERE h.school_id = ?1 AND h.date >= ?2 AND h.date <= ?3 AND ?5 = 0 AND "
+#define CASE_CLASS CASE_COLS "WHERE h.class_id = ?5 AND h.date >= ?2 AND h.date <= ?3 AND h.school_id = ?1 AND "
 
-int store_cases(store *s, int64_t school_id, const char *kind, const char *code,
-		const char *from, const char *to, store_case_cb cb, void *ctx, jy_err *err)
+int store_cases(store *s, int64_t school_id, int64_t class_id, const char *kind,
+		const char *code, const char *from, const char *to, store_case_cb cb, void *ctx,
+		jy_err *err)
 {
-	static const char by_diag[] = CASE_SELECT "h.diagnosis = ? ORDER BY h.date, h.person_id";
-	static const char by_symptom[] =
-		CASE_SELECT "(',' || h.symptoms || ',') LIKE ? ORDER BY h.date, h.person_id";
-	static const char by_syndrome[] =
-		CASE_SELECT "(',' || h.syndromes || ',') LIKE ? ORDER BY h.date, h.person_id";
-	const char *sql = !strcmp(kind, "diagnosis") ? by_diag :
-			  !strcmp(kind, "syndrome") ? by_syndrome : by_symptom;
+	static const char *const sqls[2][3] = {
+		{ CASE_SCHOOL "h.diagnosis = ?4", CASE_SCHOOL "(',' || h.symptoms || ',') LIKE ('%,' || ?4 || ',%')",
+		  CASE_SCHOOL "(',' || h.syndromes || ',') LIKE ('%,' || ?4 || ',%')" },
+		{ CASE_CLASS "h.diagnosis = ?4", CASE_CLASS "(',' || h.symptoms || ',') LIKE ('%,' || ?4 || ',%')",
+		  CASE_CLASS "(',' || h.syndromes || ',') LIKE ('%,' || ?4 || ',%')" },
+	};
+	int k = !strcmp(kind, "diagnosis") ? 0 : !strcmp(kind, "syndrome") ? 2 : 1;
+	const char *sql = sqls[class_id != 0][k];
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
+	/* The code is bound as it is and wrapped in SQL: a LIKE whose pattern is
+	 * a bare parameter makes SQLite re-prepare the statement on every run. */
 	char pat[64];
-	if (sql == by_diag)
-		snprintf(pat, sizeof pat, "%s", code);
-	else
-		snprintf(pat, sizeof pat, "%%,%s,%%", code);
+	snprintf(pat, sizeof pat, "%s", code);
 	db_bind_i64(st, 1, school_id);
 	db_bind_text(st, 2, from);
 	db_bind_text(st, 3, to);
 	db_bind_text(st, 4, pat);
+	db_bind_i64(st, 5, class_id);
 	int rc;
 	case_rec c;
+	memset(&c, 0, sizeof c);
 	while ((rc = db_step(st, err)) == 1) {
 		c.person_id = db_col_i64(st, 0);
 		c.class_id = db_col_i64(st, 1);
 		c.dorm_id = db_col_i64(st, 2);
 		COPY_COL(c.date, st, 3);
-		COPY_COL(c.number, st, 4);
-		COPY_COL(c.class_name, st, 5);
-		COPY_COL(c.dorm_name, st, 6);
 		if (cb(ctx, &c))
 			break;
 	}

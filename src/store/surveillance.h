@@ -95,9 +95,12 @@ typedef struct case_rec {
 } case_rec;
 typedef int (*store_case_cb)(void *ctx, const case_rec *c);
 /* Cases of code (kind diagnosis, symptom or syndrome) in [from, to] for the
- * school, from health events. */
-int store_cases(store *s, int64_t school_id, const char *kind, const char *code,
-		const char *from, const char *to, store_case_cb cb, void *ctx, jy_err *err);
+ * school (class_id 0) or one class, from health events: person, class,
+ * dorm and date only (the name fields stay empty: this runs on every
+ * check, and names are looked up only when an alert is created). */
+int store_cases(store *s, int64_t school_id, int64_t class_id, const char *kind,
+		const char *code, const char *from, const char *to, store_case_cb cb, void *ctx,
+		jy_err *err);
 
 /* ---- illness absence ----------------------------------------------------- */
 
