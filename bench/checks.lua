@@ -15,6 +15,7 @@ end
 
 function init(args)
 	n = id * 7919
+	math.randomseed(id * 104729 + 1)
 end
 
 function request()
@@ -29,6 +30,14 @@ function request()
 		["Content-Type"] = "application/json",
 		["Cookie"] = cookie,
 	}, body)
+end
+
+-- THINK_MS: a pause after each answer, as a teacher takes before the next
+-- class (0 = none: every connection sends as fast as it is answered).
+local think = tonumber(os.getenv("THINK_MS") or "0")
+function delay()
+	-- teachers do not move in step: a random pause averaging THINK_MS
+	return think > 0 and math.random(0, 2 * think) or 0
 end
 
 function done(summary, latency, requests)

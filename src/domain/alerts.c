@@ -141,6 +141,12 @@ static int keep_hit(store *s, int64_t school_id, const rule_rec *r, const char *
 		if ((rc = open_tasks(s, &a, now, err)))
 			return rc;
 	}
+	/* An episode with as many people as its alert, within its dates, adds
+	 * nobody (the alert's people are a subset of the episode's): the common
+	 * case when a growing outbreak is re-evaluated on every check. */
+	if (!created && (size_t)a.count == h->count && strcmp(first, a.first_date) >= 0 &&
+	    strcmp(last, a.last_date) <= 0)
+		return 0;
 	int added_total = 0;
 	for (size_t i = 0; i < h->count; i++) {
 		int added = 0;
