@@ -348,3 +348,135 @@ out:
 	farrington_work_free(fw);
 	return rc;
 }
+
+/* ---- the epidemic curve ---- */
+
+typedef struct curve_ctx {
+	curve *c;
+	int64_t class_id;
+	int failed;
+} curve_ctx;
+
+static int *curve_row(curve *c, const char *code)
+{
+	for (size_t i = 0; i < c->nseries; i++)
+		if (!strcmp(c->series[i].code, code))
+			return c->series[i].data;
+	curve_series *g = realloc(c->series, (c->nseries + 1) * sizeof *g);
+	if (!g)
+		return NULL;
+	c->series = g;
+	curve_series *r = &c->series[c->nseries];
+	snprintf(r->code, sizeof r->code, "%s", code);
+	r->data = calloc(c->ndays, sizeof *r->data);
+	if (!r->data)
+		return NULL;
+	c->nseries++;
+	return r->data;
+}
+
+/* Count each distinct code of a comma list once for the day. */
+static void curve_codes(curve_ctx *x, size_t day, const char *list)
+{
+	char buf[512];
+	snprintf(buf, sizeof buf, "%s", list);
+	char *save = NULL;
+	const char *seen[32];
+	size_t nseen = 0;
+	for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int dup = 0;
+		for (size_t i = 0; i < nseen; i++)
+			dup |= !strcmp(seen[i], t);
+		if (dup || nseen == 32)
+			continue;
+		seen[nseen++] = t;
+		int *row = curve_row(x->c, t);
+		if (!row) {
+			x->failed = 1;
+			return;
+		}
+		row[day]++;
+	}
+}
+
+static int curve_event(void *ctx, const char *date, int64_t person_id, int64_t class_id,
+		       int64_t grade_id, const char *symptoms, const char *syndromes,
+		       const char *diagnoses)
+{
+	(void)person_id;
+	(void)grade_id;
+	curve_ctx *x = ctx;
+	int32_t d;
+	if ((x->class_id && class_id != x->class_id) || date_parse(date, &d) ||
+	    d < x->c->first_day || (size_t)(d - x->c->first_day) >= x->c->ndays)
+		return 0;
+	size_t day = (size_t)(d - x->c->first_day);
+	curve_codes(x, day, symptoms);
+	curve_codes(x, day, syndromes);
+	curve_codes(x, day, diagnoses);
+	return x->failed;
+}
+
+static int curve_absences(void *ctx, const char *date, int64_t class_id, int64_t grade_id,
+			  int64_t n)
+{
+	(void)grade_id;
+	curve_ctx *x = ctx;
+	int32_t d;
+	if ((x->class_id && class_id != x->class_id) || date_parse(date, &d) ||
+	    d < x->c->first_day || (size_t)(d - x->c->first_day) >= x->c->ndays)
+		return 0;
+	x->c->absent_sick[d - x->c->first_day] += (int)n;
+	return 0;
+}
+
+int signals_curve(store *s, int64_t school_id, int64_t class_id, const char *from, const char *to,
+		  curve *out, jy_err *err)
+{
+	memset(out, 0, sizeof *out);
+	int32_t d0, d1;
+	if (date_parse(from, &d0))
+		return err_at(err, JY_EINVAL, NULL, 0, "from", "日期应为 YYYY-MM-DD (from must be YYYY-MM-DD)");
+	if (date_parse(to, &d1))
+		return err_at(err, JY_EINVAL, NULL, 0, "to", "日期应为 YYYY-MM-DD (to must be YYYY-MM-DD)");
+	if (d1 < d0 || d1 - d0 > 365)
+		return err_at(err, JY_EINVAL, NULL, 0, "to", "时间段应为 1–366 天 (the period must be 1–366 days)");
+	out->first_day = d0;
+	out->ndays = (size_t)(d1 - d0) + 1;
+	out->school_day = calloc(out->ndays, 1);
+	out->absent_sick = calloc(out->ndays, sizeof *out->absent_sick);
+	int32_t *idx = malloc(out->ndays * sizeof *idx);
+	int rc = 0;
+	size_t m;
+	if (!out->school_day || !out->absent_sick || !idx) {
+		rc = err_set(err, JY_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = school_days(s, school_id, d0, out->ndays, idx, &m, err)))
+		goto out;
+	for (size_t i = 0; i < out->ndays; i++)
+		out->school_day[i] = idx[i] >= 0;
+	curve_ctx x = { out, class_id, 0 };
+	if ((rc = store_event_days(s, school_id, from, to, curve_event, &x, err)) ||
+	    (rc = store_absence_counts(s, school_id, from, to, curve_absences, &x, err)))
+		goto out;
+	if (x.failed)
+		rc = err_set(err, JY_ENOMEM, "out of memory");
+out:
+	free(idx);
+	if (rc)
+		curve_free(out);
+	return rc;
+}
+
+void curve_free(curve *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nseries; i++)
+		free(c->series[i].data);
+	free(c->series);
+	free(c->school_day);
+	free(c->absent_sick);
+	memset(c, 0, sizeof *c);
+}

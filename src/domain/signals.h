@@ -40,4 +40,25 @@ int signals_is_school_day(store *s, int64_t school_id, const char *date, int *ye
  * series with a count that day). */
 int signals_run(store *s, int64_t school_id, const char *date, signals_report *rep, jy_err *err);
 
+/* The epidemic curve: per calendar day in [from, to] (at most 366 days),
+ * distinct students with each symptom, syndrome and diagnosis code, and
+ * morning illness absences; for the school (class_id 0) or one class. */
+typedef struct curve_series {
+	char code[24];
+	int *data;           /* ndays counts */
+} curve_series;
+
+typedef struct curve {
+	int32_t first_day;
+	size_t ndays;
+	unsigned char *school_day;   /* ndays flags */
+	int *absent_sick;            /* ndays counts */
+	curve_series *series;
+	size_t nseries;
+} curve;
+
+int signals_curve(store *s, int64_t school_id, int64_t class_id, const char *from, const char *to,
+		  curve *out, jy_err *err);
+void curve_free(curve *c);
+
 #endif

@@ -3,7 +3,8 @@
  *
  *   GET  /api/signals?date=&alarms=1     the day's signals (EARS, Farrington)
  *   POST /api/signals/run   {"date"}     run the methods for a day now
- *   GET  /api/calendar?from=&to=         the school's special days
+ *   GET  /api/curve?from=&to=&class_id=  the epidemic curve by symptom and diagnosis
+ *   GET  /api/calendar?from=&to=         the school's special days (with notes)
  *   PUT  /api/calendar/{date}  {"kind":"holiday|makeup|term_start|term_end"|"","note"}
  */
 #include <stdio.h>
@@ -168,4 +169,61 @@ void api_calendar_set(http_request *req, http_response *res)
 		}
 	}
 	cJSON_Delete(b);
+}
+
+void api_curve(http_request *req, http_response *res)
+{
+	int64_t class_id = 0;
+	const char *cv = http_arg(req, "class_id");
+	if (cv && (class_id = http_parse_id(cv)) < 0) {
+		http_error(res, 400, "invalid", "class_id", "class_id 应为正整数");
+		return;
+	}
+	if (http_deny(req, res, class_id ? POL_HEALTH_READ : POL_CENSUS_READ, req->user->school_id,
+		      class_id))
+		return;
+	char tbuf[11], fbuf[11];
+	const char *to = http_arg(req, "to"), *from = http_arg(req, "from");
+	if (!to) {
+		date_format(date_today_cst(), tbuf);
+		to = tbuf;
+	}
+	if (!from) {
+		int32_t d;
+		if (date_parse(to, &d)) {
+			http_error(res, 400, "invalid", "to", "日期应为 YYYY-MM-DD (to must be YYYY-MM-DD)");
+			return;
+		}
+		date_format(d - 27, fbuf);
+		from = fbuf;
+	}
+	curve c;
+	jy_err err;
+	err_clear(&err);
+	if (signals_curve(req->store, req->user->school_id, class_id, from, to, &c, &err)) {
+		http_error_from(res, &err);
+		return;
+	}
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "from", from);
+	cJSON_AddStringToObject(j, "to", to);
+	cJSON *dates = cJSON_AddArrayToObject(j, "dates");
+	cJSON *sd = cJSON_AddArrayToObject(j, "school_day");
+	cJSON *ab = cJSON_AddArrayToObject(j, "absent_sick");
+	for (size_t i = 0; i < c.ndays; i++) {
+		char d[11];
+		date_format(c.first_day + (int32_t)i, d);
+		cJSON_AddItemToArray(dates, cJSON_CreateString(d));
+		cJSON_AddItemToArray(sd, cJSON_CreateBool(c.school_day[i]));
+		cJSON_AddItemToArray(ab, cJSON_CreateNumber(c.absent_sick[i]));
+	}
+	cJSON *series = cJSON_AddArrayToObject(j, "series");
+	for (size_t k = 0; k < c.nseries; k++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "code", c.series[k].code);
+		cJSON_AddItemToObject(o, "data", cJSON_CreateIntArray(c.series[k].data, (int)c.ndays));
+		cJSON_AddItemToArray(series, o);
+	}
+	curve_free(&c);
+	http_json(res, 200, j);
 }

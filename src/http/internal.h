@@ -68,6 +68,7 @@ void api_session_password(http_request *req, http_response *res);
 void api_signals_list(http_request *req, http_response *res);
 void api_signals_run(http_request *req, http_response *res);
 void api_calendar_list(http_request *req, http_response *res);
+void api_curve(http_request *req, http_response *res);
 void api_calendar_set(http_request *req, http_response *res);
 
 /* Answer 403 unless policy allows (returns non-zero when it answered). */

@@ -61,6 +61,7 @@ static const struct route {
 	{ "PUT", "/api/rules/{id}", api_rule_update, 0 },
 	{ "GET", "/api/signals", api_signals_list, 0 },
 	{ "POST", "/api/signals/run", api_signals_run, 0 },
+	{ "GET", "/api/curve", api_curve, 0 },
 	{ "GET", "/api/calendar", api_calendar_list, 0 },
 	{ "PUT", "/api/calendar/{date}", api_calendar_set, 0 },
 };

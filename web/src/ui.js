@@ -1,9 +1,12 @@
 // ui.js — building blocks the pages share: page heading, notices, errors,
-// tables that turn into cards on a phone, definition lists, and the words
-// for the API's codes (roles, genders, place kinds, key groups).
+// tables that turn into cards on a phone, definition lists, badges, counts
+// that link to names, segmented choices, the date-and-session picker, a
+// two-step confirm button, and the words for the API's codes (roles,
+// genders, place kinds, key groups).
 import { ApiError } from './api.js';
-import { h } from './dom.js';
-import { has, t } from './i18n.js';
+import { isDate, SESSIONS, sessionName, sessionNow, todayCST } from './codes.js';
+import { h, labelled, uid } from './dom.js';
+import { fmtNumber, has, t } from './i18n.js';
 
 // A page: <section> with its <h1> (and optional lead text or actions).
 export function page(title, ...children) {
@@ -122,4 +125,100 @@ export function genderName(g) {
 	if (g === 'F' || g === '女')
 		return t('gender.F');
 	return g || '';
+}
+
+// A small coloured label; kind: 'ok' | 'warn' | 'bad' | 'info' (app.css).
+export function badge(text, kind = 'info', testid) {
+	return h('span', { class: ['badge', 'badge-' + kind], 'data-testid': testid }, text);
+}
+
+// A count that opens the names behind it: a link when there is anyone to
+// show, plain text for 0 (nothing to open).
+export function countLink(n, href, testid) {
+	const text = fmtNumber(n);
+	return n > 0 && href ? h('a', { href, class: 'count', 'data-testid': testid }, text)
+		: h('span', { class: 'count', 'data-testid': testid }, text);
+}
+
+// Radio buttons that look like a row of buttons (a segmented control):
+// options [{ value, label }], one checked; onChange(value).  Each radio
+// keeps its own label, so it is announced and clickable like any radio.
+export function segmented(legend, name, options, value, onChange, testid) {
+	return h('fieldset', { class: 'segmented', 'data-testid': testid },
+		h('legend', null, legend),
+		h('div', { class: 'segmented-options' }, options.map((o) => {
+			const id = uid(name);
+			return [
+				h('input', { type: 'radio', id, name, value: o.value, checked: o.value === value,
+					     onchange: (e) => e.target.checked && onChange(o.value) }),
+				h('label', { for: id }, o.label),
+			];
+		})));
+}
+
+// The date and session a census-like page shows, with their controls.
+// Reads ?date= and ?session= (defaults: today in CST and the session of
+// the hour); a change navigates to the same page with the new query, so
+// the back button and a reload keep it.
+export function dayQuery(ctx) {
+	const q = ctx.query;
+	const date = isDate(q.get('date')) ? q.get('date') : todayCST();
+	const session = SESSIONS.includes(q.get('session')) ? q.get('session') : sessionNow();
+	return { date, session };
+}
+
+export function dayPicker(ctx, { date, session }, extra = {}) {
+	function go(next) {
+		const q = new URLSearchParams(location.search);
+		for (const [k, v] of Object.entries({ ...extra, ...next }))
+			if (v === '' || v === null || v === undefined)
+				q.delete(k);
+			else
+				q.set(k, v);
+		ctx.navigate(location.pathname + '?' + q.toString(), { replace: true });
+	}
+	const dateIn = h('input', { type: 'date', name: 'date', value: date, max: todayCST(), required: true,
+		'data-testid': 'date' });
+	dateIn.addEventListener('change', () => isDate(dateIn.value) && go({ date: dateIn.value }));
+	const form = h('form', { class: 'day-picker', 'aria-label': t('day.picker') },
+		labelled(t('day.date'), dateIn).field,
+		segmented(t('day.session'), 'session', SESSIONS.map((s) => ({ value: s, label: sessionName(s) })),
+			session, (s) => go({ session: s }), 'session'));
+	form.addEventListener('submit', (e) => e.preventDefault());
+	return form;
+}
+
+// A button that asks once more before it acts: the first press shows
+// "confirm" and "cancel" in its place.  action() may be async; errors go to
+// onError.  Returns the wrapper element.
+export function confirmButton(label, confirmLabel, action, { onError, testid, primary } = {}) {
+	const first = h('button', { type: 'button', class: ['btn', primary && 'btn-primary'], 'data-testid': testid }, label);
+	const yes = h('button', { type: 'button', class: 'btn btn-danger', 'data-testid': testid && testid + '-confirm' },
+		confirmLabel);
+	const no = h('button', { type: 'button', class: 'btn' }, t('common.cancel'));
+	const ask = h('span', { class: 'confirm', hidden: true }, yes, no);
+	first.addEventListener('click', () => {
+		first.hidden = true;
+		ask.hidden = false;
+		yes.focus();
+	});
+	no.addEventListener('click', () => {
+		ask.hidden = true;
+		first.hidden = false;
+		first.focus();
+	});
+	yes.addEventListener('click', async () => {
+		yes.disabled = no.disabled = true;
+		try {
+			await action();
+		} catch (e) {
+			if (onError)
+				onError(e);
+			ask.hidden = true;
+			first.hidden = false;
+		} finally {
+			yes.disabled = no.disabled = false;
+		}
+	});
+	return h('span', { class: 'confirm-wrap' }, first, ask);
 }

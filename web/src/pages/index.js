@@ -2,20 +2,36 @@
 // The order is the order of the navigation; a user lands on the first entry
 // their role may open.  See app.js for what a page module exports.
 import account from './account.js';
+import alert from './alert.js';
+import alerts from './alerts.js';
 import audit from './audit.js';
+import calendar from './calendar.js';
+import census from './census.js';
+import check from './check.js';
 import myclass from './myclass.js';
 import overview from './overview.js';
 import people from './people.js';
 import person from './person.js';
 import places from './places.js';
+import report from './report.js';
+import rules from './rules.js';
+import tasks from './tasks.js';
 import users from './users.js';
 
 export default [
 	overview,
+	census,
+	check,
 	myclass,
+	alerts,
+	alert,
+	tasks,
+	report,
 	people,
 	person,
 	places,
+	rules,
+	calendar,
 	users,
 	audit,
 	account,

@@ -1,6 +1,6 @@
 // pages/myclass.js — 我的班级, the class teacher's own class on a phone:
-// who is in it, with guardians' phones and dorms, searchable.  The morning
-// and noon check joins this page when its API lands.
+// who is in it, with guardians' phones and dorms, searchable.  The daily
+// check and the illness absences are on pages/check.js.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { rosterList } from '../roster.js';
