@@ -50,6 +50,12 @@ static const char *mime_of(const char *name)
  * header admits nothing (we then send the bytes as they are, which every
  * client reads).  Case does not matter.
  */
+/* memchr over [p, end), safe when p >= end. */
+static const char *find_in(const char *p, const char *end, char c)
+{
+	return p < end ? memchr(p, c, (size_t)(end - p)) : NULL;
+}
+
 static int accepts_gzip(const char *ae)
 {
 	int named = -1, star = 0;
@@ -57,7 +63,7 @@ static int accepts_gzip(const char *ae)
 		const char *end = strchrnul(p, ',');
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
-		const char *semi = memchr(p, ';', (size_t)(end - p));
+		const char *semi = find_in(p, end, ';');
 		const char *name_end = semi ? semi : end;
 		while (name_end > p && (name_end[-1] == ' ' || name_end[-1] == '\t'))
 			name_end--;
@@ -69,7 +75,7 @@ static int accepts_gzip(const char *ae)
 				s++;
 			if (end - s >= 2 && (s[0] == 'q' || s[0] == 'Q') && s[1] == '=')
 				q = strtod(s + 2, NULL);
-			s = memchr(s, ';', (size_t)(end - s));
+			s = find_in(s, end, ';');
 		}
 		if ((n == 4 && !strncasecmp(p, "gzip", 4)) || (n == 6 && !strncasecmp(p, "x-gzip", 6)))
 			named = q > 0;
