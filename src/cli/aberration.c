@@ -436,17 +436,25 @@ static int resolve_range(const char *path, const series_in *s, const char *range
 	long a, b;
 	const char *colon = strchr(range, ':');
 	char left[64];
+	/* Range errors name the idx column: of the header when FROM:TO does
+	 * not parse, else of the first row the range gets wrong. */
+	long header = s->rownum[0] - 1;
 	if (!colon || (size_t)(colon - range) >= sizeof left)
-		return err_at(err, JY_EINVAL, path, 0, "",
+		return err_at(err, JY_EINVAL, path, header, "idx",
 			      "--range must be FROM:TO (1-based, inclusive), got '%s'", range);
 	memcpy(left, range, (size_t)(colon - range));
 	left[colon - range] = 0;
 	if (!parse_long(left, &a) || !parse_long(colon + 1, &b))
-		return err_at(err, JY_EINVAL, path, 0, "",
+		return err_at(err, JY_EINVAL, path, header, "idx",
 			      "--range must be FROM:TO (1-based, inclusive), got '%s'", range);
-	if (a < 1 || b < a || (size_t)b > s->n)
-		return err_at(err, JY_EINVAL, path, 0, "",
+	if (a < 1 || b < a || (size_t)b > s->n) {
+		long row = a < 1 ? s->rownum[0]
+			   : (size_t)a > s->n ? s->rownum[s->n - 1]
+			   : b < a ? s->rownum[a - 1]
+				   : s->rownum[s->n - 1];
+		return err_at(err, JY_EINVAL, path, row, "idx",
 			      "--range %s is not within 1:%zu (FROM <= TO)", range, s->n);
+	}
 	if (first == (size_t)-1 || (size_t)(a - 1) < first)
 		return err_at(err, JY_EINVAL, path, s->rownum[a - 1], "idx",
 			      "--range %s starts too early: %s needs history before time "
@@ -457,18 +465,13 @@ static int resolve_range(const char *path, const series_in *s, const char *range
 	return 0;
 }
 
-/* Turn an engine error at time point t into FILE:ROW:observed. */
-static int engine_fail(const char *path, const series_in *s, jy_err *e)
+/* Report an engine error at index t (or none: t = (size_t)-1) as
+ * FILE:ROW:observed. */
+static int engine_fail(const char *path, const series_in *s, size_t t, jy_err *e)
 {
-	unsigned long k = 0;
-	if (sscanf(e->msg, "time point %lu", &k) == 1 && k >= 1 && k <= s->n) {
-		e->row = s->rownum[k - 1];
-		snprintf(e->column, sizeof e->column, "observed");
-	} else {
-		e->row = 0;
-		e->column[0] = 0;
-	}
 	snprintf(e->file, sizeof e->file, "%s", path);
+	e->row = t < s->n ? s->rownum[t] : 0;
+	snprintf(e->column, sizeof e->column, "%s", t < s->n ? "observed" : "");
 	return fail(e);
 }
 
@@ -497,7 +500,7 @@ static int run_ears(const ears_params *p, const common_opts *o)
 		goto out;
 	}
 	if (ears_run(p, s.observed, s.n, from, to, ub, al, &e)) {
-		engine_fail(o->file, &s, &e);
+		engine_fail(o->file, &s, (size_t)-1, &e);
 		goto out;
 	}
 	print_result(&s, OUT_EARS, from, to, ub, al, NULL);
@@ -548,17 +551,24 @@ static int run_farrington(const farrington_params *fp, const farrington_flex_par
 		goto out;
 	}
 	aber_series as = { .observed = s.observed, .date = s.date, .n = s.n, .freq = s.freq };
-	size_t first = fp ? farrington_first(fp, &as) : farrington_flex_first(xp, &as);
+	/* R's default range without --range; with it, any time point R would
+	 * accept: the engine says, per point, when the history is too short. */
+	size_t first = o->range ? 0
+		       : fp ? farrington_first(fp, &as) : farrington_flex_first(xp, &as);
 	if (resolve_range(o->file, &s, o->range, first, fp ? "algo.farrington" :
 			  "farringtonFlexible", &from, &to, &e)) {
 		fail(&e);
 		goto out;
 	}
-	int rc = fp ? farrington_run(w, fp, &as, from, to, ub, al, det, &e)
-		    : farrington_flex_run(w, xp, &as, from, to, ub, al, det, &e);
-	if (rc) {
-		engine_fail(o->file, &s, &e);
-		goto out;
+	for (size_t t = from; t <= to; t++) {
+		int rc = fp ? farrington_at(w, fp, &as, t, &det[t], &e)
+			    : farrington_flex_at(w, xp, &as, t, &det[t], &e);
+		if (rc) {
+			engine_fail(o->file, &s, t, &e);
+			goto out;
+		}
+		ub[t] = det[t].upperbound;
+		al[t] = det[t].alarm;
 	}
 	print_result(&s, fp ? OUT_FARRINGTON : OUT_FLEXIBLE, from, to, ub, al, det);
 	status = 0;

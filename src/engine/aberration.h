@@ -21,6 +21,8 @@
  *    detail[] when not NULL) and leave every other index untouched.
  *  - Errors: 0, or a negative JY_E* code with the reason in *err (which may
  *    be NULL).  Library code never prints.
+ *  - Threads: every function is reentrant and there is no global state; a
+ *    farrington_work must only be used by one thread at a time.
  */
 #ifndef JY_ENGINE_ABERRATION_H
 #define JY_ENGINE_ABERRATION_H

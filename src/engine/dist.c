@@ -299,9 +299,57 @@ static double disc_tail_above(const discrete *d, double x)
 	return sum;
 }
 
+/* Mean, variance, skewness and excess kurtosis of d. */
+static void disc_moments(const discrete *d, double *mean, double *var, double *skew,
+			 double *kurt)
+{
+	if (!d->nbinom) {
+		*mean = d->lambda;
+		*var = d->lambda;
+		*skew = 1 / sqrt(d->lambda);
+		*kurt = 1 / d->lambda;
+		return;
+	}
+	*mean = d->size * d->q / d->prob;
+	*var = *mean / d->prob;
+	*skew = (2 - d->prob) / sqrt(d->size * d->q);
+	*kurt = 6 / d->size + d->prob * d->prob / (d->size * d->q);
+}
+
+/*
+ * For laws so wide that summing from the mode would take more than
+ * DISC_MAX_TERMS terms (a Poisson mean above ~1e12, reached only by
+ * degenerate model fits), the quantile is the Cornish-Fisher value with
+ * skewness and kurtosis terms and a continuity correction; its error is a
+ * fraction of a count, i.e. below 1e-12 relative at that size.
+ */
+#define DISC_MAX_TERMS 2e7
+
+static double disc_quantile_wide(const discrete *d, double p)
+{
+	double mean, var, g, k;
+	disc_moments(d, &mean, &var, &g, &k);
+	double z = dist_qnorm(p, 0, 1);
+	double w = z + g * (z * z - 1) / 6 + k * (z * z * z - 3 * z) / 24 -
+		   g * g * (2 * z * z * z - 5 * z) / 36;
+	double y = ceil(mean + sqrt(var) * w - 0.5);
+	return y < 0 ? 0 : y;
+}
+
+static bool disc_too_wide(const discrete *d, double p)
+{
+	double mean, var, g, k;
+	disc_moments(d, &mean, &var, &g, &k);
+	double sd = sqrt(var);
+	double z = fabs(dist_qnorm(p, 0, 1));
+	return !(12 * sd + z * sd + fabs(mean - disc_mode(d)) < DISC_MAX_TERMS);
+}
+
 static double disc_quantile(const discrete *d, double p)
 {
 	p *= 1 - 8 * DBL_EPSILON;
+	if (disc_too_wide(d, p))
+		return disc_quantile_wide(d, p);
 	double y = disc_mode(d);
 	double term = disc_pmf(d, y);
 	double cdf = disc_cdf_below(d, y, term);
@@ -326,16 +374,32 @@ static double disc_quantile(const discrete *d, double p)
 	return y;
 }
 
+/*
+ * P(Y > x).  Below the mode the probabilities rise, so P(Y <= x) <=
+ * (x + 1) pmf(x) and a negligible bound gives 1 at once; above it they
+ * fall and are summed until negligible.  Far too wide laws (see
+ * disc_quantile_wide) use the normal approximation with continuity
+ * correction.
+ */
 static double disc_upper(const discrete *d, double x)
 {
 	x = floor(x + 1e-7);
 	if (x < 0)
 		return 1.0;
 	double m = disc_mode(d);
-	if (x >= m)
+	double mean, var, g, k;
+	disc_moments(d, &mean, &var, &g, &k);
+	bool wide = !(40 * sqrt(var) + fabs(x - m) < DISC_MAX_TERMS);
+	if (x < m) {
+		double px = disc_pmf(d, x);
+		if ((x + 1) * px < 1e-17)
+			return 1.0;
+		if (!wide)
+			return 1.0 - disc_cdf_below(d, x, px);
+	} else if (!wide) {
 		return disc_tail_above(d, x);
-	double cdf = disc_cdf_below(d, x, disc_pmf(d, x));
-	return 1.0 - cdf;
+	}
+	return dist_pnorm(x + 0.5, mean, sqrt(var), false);
 }
 
 double dist_qpois(double p, double lambda)

@@ -46,6 +46,23 @@
  *  - control$mu0Vector for "delta" is exp(qnorm(1 - alpha, mu0, se)) of the
  *    response-scale prediction; reproduced, though it means little.
  *
+ * b < 3: both R functions fit the model with a time trend and then, since
+ * the trend is kept only when b >= 3, always refit without it; the trend
+ * fit influences nothing (not even convergence: a failed trend fit falls
+ * back to the very no-trend fit done next).  We skip it, halving the work
+ * of the usual daily setting b = 2.  The one difference: where R's
+ * discarded trend fit would stop with an error, we give a result.
+ *
+ * Reweighting: when no Anscombe residual exceeds the threshold every
+ * weight is exactly gamma = n / n = 1 and R's weighted refit repeats the
+ * unweighted fit operation for operation; we keep the fit we have.
+ *
+ * Where R would stop with an error (NA among algo.farrington's reference
+ * values, missing reference points, no data, a trend p-value that is NA)
+ * the point is NA and the call returns JY_EINVAL naming the time point;
+ * blocks() arithmetic that R would turn into negative subscripts (only
+ * with 2w + 1 > freq) is refused the same way.
+ *
  * Workspace: one farrington_work holds every buffer (reference indexes,
  * design matrix, weights, the GLM's own buffers); after the first few
  * series no call allocates.  No global state.
@@ -393,9 +410,18 @@ static int fit_model(farrington_work *w, const model_spec *spec, size_t n, bool 
 		glm_hat(&w->fit, w->hat);
 		const double *mu = w->fit.mu;
 		long double denom = 0;
+		double last_y = NAN, y23 = NAN, last_mu = NAN, mu16 = NAN, mu12 = NAN;
 		for (size_t i = 0; i < n; i++) {
-			double a = 1.5 * (pow(w->y[i], 2.0 / 3.0) * pow(mu[i], -1.0 / 6.0) -
-					  pow(mu[i], 0.5));
+			if (w->y[i] != last_y) { /* same value, fewer pow() calls */
+				last_y = w->y[i];
+				y23 = pow(last_y, 2.0 / 3.0);
+			}
+			if (mu[i] != last_mu) {
+				last_mu = mu[i];
+				mu16 = pow(last_mu, -1.0 / 6.0);
+				mu12 = pow(last_mu, 0.5);
+			}
+			double a = 1.5 * (y23 * mu16 - mu12);
 			double s = a / sqrt(ph * (1 - w->hat[i]));
 			if (isnan(s))
 				return JY_EINVAL; /* R fails on NA weights */
@@ -405,14 +431,21 @@ static int fit_model(farrington_work *w, const model_spec *spec, size_t n, bool 
 		double gamma = (double)n / (double)denom;
 		if (!isfinite(gamma))
 			return JY_EINVAL;
+		bool all_one = true;
 		for (size_t i = 0; i < n; i++) {
 			double s = w->omega[i];
 			w->omega[i] = s > spec->weights_threshold ? gamma * pow(s, -2.0) : gamma;
+			all_one = all_one && w->omega[i] == 1.0;
 		}
-		rc = fit_once(w, n, tr, spec->nlev, w->omega);
-		if (rc)
-			return rc;
-		ph = r_max(glm_dispersion(&w->fit), 1);
+		/* No residual above the threshold: gamma = n / n = 1 and every
+		 * weight is exactly 1, so R's weighted refit repeats, operation
+		 * for operation, the fit we already have. */
+		if (!all_one) {
+			rc = fit_once(w, n, tr, spec->nlev, w->omega);
+			if (rc)
+				return rc;
+			ph = r_max(glm_dispersion(&w->fit), 1);
+		}
 	}
 	*trend = tr;
 	*phi = ph;
@@ -521,6 +554,7 @@ static int ref_original(farrington_work *w, const farrington_params *p, const ab
 			}
 		}
 	}
+	assert(c <= max);
 	*count = c;
 	return 0;
 }
@@ -556,7 +590,7 @@ int farrington_at(farrington_work *w, const farrington_params *p, const aber_ser
 	}
 	model_spec spec = { .flexible = false, .reweight = p->reweight, .weights_threshold = 1.0,
 			    .nlev = 0 };
-	bool trend = p->trend;
+	bool trend = p->trend && p->b >= 3; /* see "b < 3" above */
 	double phi;
 	rc = fit_model(w, &spec, n, &trend, &phi);
 	if (rc == JY_ENOMEM)
@@ -820,7 +854,7 @@ int farrington_flex_at(farrington_work *w, const farrington_flex_params *p,
 
 	model_spec spec = { .flexible = true, .reweight = p->reweight,
 			    .weights_threshold = p->weights_threshold, .nlev = nlev };
-	bool trend = p->trend;
+	bool trend = p->trend && p->b >= 3; /* see "b < 3" above */
 	double phi;
 	rc = fit_model(w, &spec, n, &trend, &phi);
 	if (rc == JY_ENOMEM)

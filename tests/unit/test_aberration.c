@@ -755,10 +755,18 @@ static void test_cli_rejects_bad_input_naming_file_row_column(void **state)
 	/* bad ranges */
 	char *series = series_csv(40, 0, 0);
 	expect_input_error(series, "ears --range 3:20", "in.csv:4:idx:");
-	expect_input_error(series, "ears --range 20:10", "in.csv");
-	expect_input_error(series, "ears --range 10:41", "1:40");
-	expect_input_error(series, "ears --range ten", "FROM:TO");
+	expect_input_error(series, "ears --range 20:10", "in.csv:21:idx:");
+	expect_input_error(series, "ears --range 10:41", "in.csv:41:idx: --range 10:41 is not "
+			   "within 1:40");
+	expect_input_error(series, "ears --range ten", "in.csv:1:idx:");
+	expect_input_error(series, "ears --range 0:10", "in.csv:2:idx:");
 	expect_input_error(series, "farrington", "too short");
+	/* Farrington ranges: the engine names the first time point R would
+	 * refuse (flexible: reference points missing; original: none left) */
+	char *long_series = series_csv(320, 0, 0);
+	expect_input_error(long_series, "flexible --b 3 --range 100:320", "in.csv:101:observed:");
+	expect_input_error(long_series, "farrington --b 3 --range 40:320", "in.csv:41:observed:");
+	free(long_series);
 	free(series);
 }
 
