@@ -176,7 +176,10 @@ static const char list_grade[] = PERSON_COLS "WHERE c.grade_id = ?1" PERSON_FILT
 static const char list_search[] = PERSON_COLS PERSON_SEARCH PERSON_FILTER
 	" AND +p.id > ?11 ORDER BY +p.id LIMIT ?12";
 
-static const char count_school[] = "SELECT COUNT(*) FROM person p WHERE p.school_id = ?" PERSON_FILTER;
+static const char count_school[] = "SELECT COUNT(*) FROM person p WHERE p.school_id = ?1" PERSON_FILTER;
+/* The whole school, unfiltered: a bare count over the (school_id, id) index,
+ * without evaluating the optional filters on a million rows. */
+static const char count_school_all[] = "SELECT COUNT(*) FROM person WHERE school_id = ?1";
 static const char count_class[] = "SELECT COUNT(*) FROM person p WHERE p.class_id = ?" PERSON_FILTER;
 static const char count_dorm[] = "SELECT COUNT(*) FROM person p WHERE p.dorm_id = ?" PERSON_FILTER;
 static const char count_search[] = "SELECT COUNT(*) FROM person p " PERSON_SEARCH PERSON_FILTER;
@@ -262,6 +265,14 @@ int store_person_list(store *s, const person_filter *f, store_person_cb cb, void
 
 int store_person_count(store *s, const person_filter *f, int64_t *count, jy_err *err)
 {
+	if (!f->class_id && !f->dorm_id && !f->grade_id && !(f->q && *f->q) && !f->kind &&
+	    !(f->flag && *f->flag)) {
+		db_stmt *st = db_stmt_get(s->db, count_school_all, err);
+		if (!st)
+			return JY_EDB;
+		db_bind_i64(st, 1, f->school_id);
+		return store_one_id(st, count, err);
+	}
 	char pat[256], flagpat[96];
 	db_stmt *st = person_query(s, f, 1, pat, flagpat, err);
 	if (!st)
