@@ -28,6 +28,26 @@ int cmd_trace(int argc, char **argv);
 int cmd_census(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_signals(int argc, char **argv);
+int cmd_screen(int argc, char **argv);
+int cmd_device(int argc, char **argv);
+/* Campus operations (operations.c). */
+int cmd_stagger(int argc, char **argv);
+int cmd_hygiene(int argc, char **argv);
+int cmd_supplies(int argc, char **argv);
+int cmd_plans(int argc, char **argv);
+
+/* Return to school (return.c): the importers of `jinyun import` and the
+ * gate readings of `jinyun export` (CSV: person,temperature,time,gate,decision). */
+int cli_import_declarations(const char *db_path, const char *file, const char *sheet);
+int cli_import_risk_regions(const char *db_path, const char *file, const char *sheet);
+int cli_import_batches(const char *db_path, const char *file, const char *sheet);
+struct store;
+int cli_export_gate_readings(struct store *s, const char *date, FILE *f, jy_err *err);
+
+/* Cases and contacts (presence.c): `jinyun import presence` and
+ * `jinyun import contacts` (resolution: the --resolution value or NULL). */
+int cli_import_presence(const char *db_path, const char *file, const char *sheet);
+int cli_import_contacts(const char *db_path, const char *file, const char *resolution);
 
 /* Read FILE as CSV or xlsx (by extension); sheet only for xlsx. */
 int cli_read_table(const char *file, const char *sheet, table **t, jy_err *err);

@@ -12,14 +12,18 @@
 static const char usage[] =
 	"用法 usage: jinyun export roster [--db PATH] [--format csv|xlsx] [-o FILE]\n"
 	"导出学生名单 export the student roster: CSV (UTF-8, 中文表头) to stdout by default;\n"
-	"xlsx needs -o FILE.\n";
+	"xlsx needs -o FILE.\n"
+	"       jinyun export gate-readings [--db PATH] [--date YYYY-MM-DD] [--format csv] [-o FILE]\n"
+	"导出校门测温记录 every gate reading (of a day): person,temperature,time,gate,decision\n";
 
 int cmd_export(int argc, char **argv)
 {
 	const char *path = JY_DEFAULT_DB, *format = "csv", *out = NULL;
+	const char *date = NULL; /* gate-readings: one day */
 	static const struct option opts[] = { { "db", required_argument, 0, 'd' },
 					      { "format", required_argument, 0, 'f' },
 					      { "output", required_argument, 0, 'o' },
+					      { "date", required_argument, 0, 't' },
 					      { "help", no_argument, 0, 'h' },
 					      { 0, 0, 0, 0 } };
 	if (argc < 2 || cli_wants_help(argc, argv)) {
@@ -36,17 +40,23 @@ int cmd_export(int argc, char **argv)
 			format = optarg;
 		else if (c == 'o')
 			out = optarg;
+		else if (c == 't')
+			date = optarg;
 		else {
 			fputs(usage, stderr);
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || strcmp(kind, "roster")) {
+	if (optind != argc - 1 || (strcmp(kind, "roster") && strcmp(kind, "gate-readings"))) {
 		fputs(usage, stderr);
 		return 2;
 	}
 	if (strcmp(format, "csv") && strcmp(format, "xlsx")) {
 		fprintf(stderr, "jinyun export: --format 只能是 csv 或 xlsx (csv or xlsx)\n");
+		return 2;
+	}
+	if (!strcmp(kind, "gate-readings") && strcmp(format, "csv")) {
+		fprintf(stderr, "jinyun export: gate-readings 只能导出 csv (gate-readings: csv only)\n");
 		return 2;
 	}
 	if (!strcmp(format, "xlsx") && !out) {
@@ -67,7 +77,10 @@ int cmd_export(int argc, char **argv)
 			store_close(s);
 			return cli_fail("export", "无法写入 cannot write %s", out);
 		}
-		rc = roster_export_csv(s, f, &err);
+		if (!strcmp(kind, "gate-readings"))
+			rc = cli_export_gate_readings(s, date, f, &err);
+		else
+			rc = roster_export_csv(s, f, &err);
 		if (out && fclose(f) != 0 && !rc)
 			rc = err_set(&err, JY_EIO, "写入 %s 失败 (write failed)", out);
 	}

@@ -27,6 +27,15 @@ static const char usage[] =
 	"       jinyun import calendar [--db PATH] FILE.csv   (date,kind,note: holiday makeup term_start term_end)\n"
 	"       jinyun import checks [--db PATH] FILE.csv\n"
 	"导入晨午检记录 checks: date,session,student_no,status,temperature,symptoms,diagnosis\n"
+	"       jinyun import declarations [--db PATH] FILE.csv   返校前申报 pre-return declarations:\n"
+	"  person_no,kind(stay|health|contact),date_from,date_to,region,temperature,symptoms,note\n"
+	"       jinyun import risk-regions [--db PATH] FILE.csv   风险地区（整表发布为新版本）:\n"
+	"  region,level(high|medium|low),valid_from,valid_to — published as a new version\n"
+	"       jinyun import batches [--db PATH] FILE.csv   返校批次 return plan: batch,class,return_date\n"
+	"       jinyun import presence [--db PATH] FILE.csv   活动停留 ad-hoc presence (assembly, bus trip):\n"
+	"  person_no,place,start,end[,event] — times ISO 8601 (no zone = UTC+8) or integer seconds\n"
+	"       jinyun import contacts [--db PATH] [--resolution 20] FILE   近距离接触记录 SocioPatterns\n"
+	"  `t i j ...` records; i and j are person numbers; each record lasts --resolution seconds\n"
 	"任何一行有错则不写入任何数据 (any bad row: nothing is written, exit 1).\n";
 
 static int ends_with(const char *s, const char *suffix)
@@ -219,12 +228,26 @@ static int import_calendar(const char *db_path, const char *file, const char *sh
 	return rc;
 }
 
+/* --resolution of `import contacts` (set by cmd_import, read by the row below). */
+static const char *contacts_resolution;
+
+static int import_contacts(const char *db_path, const char *file, const char *sheet)
+{
+	(void)sheet;
+	return cli_import_contacts(db_path, file, contacts_resolution);
+}
+
 static const struct importer {
 	const char *kind;
 	int (*fn)(const char *db_path, const char *file, const char *sheet);
 } importers[] = {
+	{ "batches", cli_import_batches },
 	{ "calendar", import_calendar },
 	{ "checks", import_checks },
+	{ "contacts", import_contacts },
+	{ "declarations", cli_import_declarations },
+	{ "risk-regions", cli_import_risk_regions },
+	{ "presence", cli_import_presence },
 	{ "roster", import_roster },
 };
 
@@ -233,6 +256,7 @@ int cmd_import(int argc, char **argv)
 	const char *path = JY_DEFAULT_DB, *sheet = NULL;
 	static const struct option opts[] = { { "db", required_argument, 0, 'd' },
 					      { "sheet", required_argument, 0, 's' },
+					      { "resolution", required_argument, 0, 'r' },
 					      { "help", no_argument, 0, 'h' },
 					      { 0, 0, 0, 0 } };
 	if (argc < 2 || cli_wants_help(argc, argv)) {
@@ -247,6 +271,8 @@ int cmd_import(int argc, char **argv)
 			path = optarg;
 		else if (c == 's')
 			sheet = optarg;
+		else if (c == 'r' && !strcmp(kind, "contacts"))
+			contacts_resolution = optarg;
 		else {
 			fputs(usage, stderr);
 			return 2;

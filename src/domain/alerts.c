@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "domain/codes.h"
+#include "domain/plans.h"
 #include "engine/cluster.h"
 #include "util/date.h"
 
@@ -139,6 +140,9 @@ static int keep_hit(store *s, int64_t school_id, const rule_rec *r, const char *
 		if ((rc = store_alert_add(s, &a, &a.id, err)))
 			return rc;
 		if ((rc = open_tasks(s, &a, now, err)))
+			return rc;
+		/* Emergency plans whose trigger codes name this alert (plans.c). */
+		if ((rc = plans_on_alert(s, &a, now, err)))
 			return rc;
 	}
 	/* An episode with as many people as its alert, within its dates, adds

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/codes.h"
+#include "domain/return_plan.h"
 #include "util/date.h"
 
 static int add_row(void *ctx, const census_row *r)
@@ -24,10 +25,12 @@ static int add_row(void *ctx, const census_row *r)
 	return 0;
 }
 
-static void add_counts(census_counts *t, const census_row *r)
+/* expected: the class's students expected on campus that day (the return
+ * plan's batches; everyone enrolled when there is no plan). */
+static void add_counts(census_counts *t, const census_row *r, int64_t expected)
 {
 	t->enrolled += r->enrolled;
-	t->expected += r->enrolled;
+	t->expected += expected;
 	t->present += r->present;
 	t->absent_sick += r->absent_sick;
 	t->absent_other += r->absent_other;
@@ -55,13 +58,24 @@ int census_for_day(store *s, int64_t school_id, const char *date, const char *se
 		return rc;
 	}
 	out->grades = calloc(out->nclasses ? out->nclasses : 1, sizeof *out->grades);
-	if (!out->grades) {
+	out->class_expected = calloc(out->nclasses ? out->nclasses : 1, sizeof *out->class_expected);
+	return_day_plan plan;
+	if (out->class_expected && (rc = return_plan_for_day(s, school_id, date, &plan, err))) {
+		census_free(out);
+		return rc;
+	}
+	for (size_t i = 0; out->class_expected && i < out->nclasses; i++)
+		out->class_expected[i] = return_plan_class_expected(&plan, out->classes[i].class_id) ?
+						 out->classes[i].enrolled : 0;
+	if (out->class_expected)
+		return_day_plan_free(&plan);
+	if (!out->grades || !out->class_expected) {
 		census_free(out);
 		return err_set(err, JY_ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < out->nclasses; i++) {
 		const census_row *r = &out->classes[i];
-		add_counts(&out->school, r);
+		add_counts(&out->school, r, out->class_expected[i]);
 		size_t g;
 		for (g = 0; g < out->ngrades && out->grades[g].grade_id != r->grade_id; g++)
 			;
@@ -70,7 +84,7 @@ int census_for_day(store *s, int64_t school_id, const char *date, const char *se
 			snprintf(out->grades[g].name, sizeof out->grades[g].name, "%s", r->grade_name);
 			out->ngrades++;
 		}
-		add_counts(&out->grades[g].c, r);
+		add_counts(&out->grades[g].c, r, out->class_expected[i]);
 	}
 	return 0;
 }
@@ -81,6 +95,8 @@ void census_free(census *c)
 		return;
 	free(c->classes);
 	free(c->grades);
+	free(c->class_expected);
+	c->class_expected = NULL;
 	c->classes = NULL;
 	c->grades = NULL;
 	c->nclasses = c->ngrades = 0;

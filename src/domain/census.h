@@ -28,6 +28,7 @@ typedef struct census {
 	census_grade *grades;
 	size_t ngrades;
 	census_counts school;
+	int64_t *class_expected; /* per class: students expected on campus (the return plan) */
 } census;
 
 /* Build the census; free with census_free. */

@@ -34,6 +34,8 @@ cJSON *census_json(const census *c)
 		cJSON_AddStringToObject(o, "grade", r->grade_name);
 		cJSON_AddNumberToObject(o, "enrolled", (double)r->enrolled);
 		cJSON_AddNumberToObject(o, "expected", (double)r->enrolled);
+		if (c->class_expected) /* the return plan decides who is expected */
+			cJSON_ReplaceItemInObject(o, "expected", cJSON_CreateNumber((double)c->class_expected[i]));
 		cJSON_AddNumberToObject(o, "present", (double)r->present);
 		cJSON_AddNumberToObject(o, "absent_sick", (double)r->absent_sick);
 		cJSON_AddNumberToObject(o, "absent_other", (double)r->absent_other);

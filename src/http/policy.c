@@ -83,9 +83,79 @@ int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 	case POL_CALENDAR_WRITE:
 		allowed = is(u, "admin") || is(u, "logistics");
 		break;
+	case POL_RETURN_READ:
+	case POL_DECLARATION_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "teacher") || is(u, "district");
+		break;
+	case POL_RETURN_PLAN:
+	case POL_GATE_DEVICE:
+		allowed = is(u, "admin");
+		break;
+	case POL_DECLARATION_WRITE:
+	case POL_DECLARE_LINK:
+	case POL_RETURN_CARE_WRITE:
+		allowed = is(u, "admin") || is(u, "reporter") || is(u, "teacher");
+		break;
+	case POL_SCREEN_RUN:
+	case POL_OBSERVATION_MANAGE:
+		allowed = is(u, "admin") || is(u, "reporter");
+		break;
+	case POL_SCREEN_EDIT:
+		allowed = is(u, "admin") || is(u, "district");
+		break;
+	case POL_RISK_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "teacher") || is(u, "gate") || is(u, "logistics") || is(u, "district");
+		break;
+	case POL_HOLD_LIFT:
+		/* Only the school's epidemic reporter lifts a hold (复课证明查验). */
+		allowed = is(u, "reporter");
+		break;
+	case POL_KEY_CARER_ASSIGN:
+		allowed = is(u, "admin") || is(u, "principal");
+		break;
+	case POL_CASE_READ:
+	case POL_TIMELINE_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "district");
+		break;
+	case POL_CASE_WRITE:
+	case POL_TRACE_RUN:
+	case POL_FOLLOWUP_MANAGE:
+		allowed = is(u, "admin") || is(u, "reporter");
+		break;
+	case POL_FOLLOWUP_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "teacher") || is(u, "district");
+		break;
+	case POL_FOLLOWUP_CHECK:
+		allowed = is(u, "admin") || is(u, "reporter") || is(u, "teacher");
+		break;
+	case POL_OPS_READ:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "logistics") || is(u, "district");
+		break;
+	case POL_OPS_WRITE:
+		allowed = is(u, "admin") || is(u, "logistics");
+		break;
+	case POL_PLAN_ACTIVATE:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter");
+		break;
+	case POL_PLAN_EDIT:
+		allowed = is(u, "admin");
+		break;
+	case POL_INSPECT:
+		allowed = is(u, "admin") || is(u, "principal");
+		break;
 	}
 	/* Places are not personal: a class-scoped user may see the school's. */
 	if (act == POL_PLACE_READ || act == POL_PLACE_WRITE) {
+		policy_target school = { t->school_id, u->scope_id, NULL };
+		return allowed && in_scope(u, &school) ? 0 : JY_EPERM;
+	}
+	/* Risk regions and screening rules are not personal either. */
+	if (act == POL_RISK_READ) {
 		policy_target school = { t->school_id, u->scope_id, NULL };
 		return allowed && in_scope(u, &school) ? 0 : JY_EPERM;
 	}

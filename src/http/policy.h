@@ -37,6 +37,34 @@ typedef enum policy_action {
 	POL_TASK_DONE,      /* mark a response task done (target: its owner role) */
 	POL_RULE_EDIT,      /* change cluster rules */
 	POL_CALENDAR_WRITE, /* the school calendar (holidays, make-up days, terms) */
+	/* Return to school (开学复课): */
+	POL_RETURN_READ,       /* the return overview, screening results and the names behind them */
+	POL_RETURN_PLAN,       /* put classes in return batches */
+	POL_DECLARATION_READ,  /* a person's declarations and screening result */
+	POL_DECLARATION_WRITE, /* enter or correct declarations (class teacher, school doctor) */
+	POL_DECLARE_LINK,      /* issue personal declaration links */
+	POL_SCREEN_RUN,        /* screen everyone expected back on a date */
+	POL_SCREEN_EDIT,       /* change screening rules and publish risk regions */
+	POL_RISK_READ,         /* read risk regions and screening rules (not personal) */
+	POL_HOLD_LIFT,         /* lift a hold by a recorded action (the epidemic reporter only) */
+	POL_RETURN_CARE_WRITE, /* students who cannot return, their tutoring */
+	POL_KEY_CARER_ASSIGN,  /* name the staff member caring for a key-group student */
+	POL_OBSERVATION_MANAGE, /* end a stay in the temporary observation room */
+	POL_GATE_DEVICE,       /* register gate devices */
+	/* Cases and contacts (病例与密接): */
+	POL_CASE_READ,         /* cases, isolation rooms, chains (school roles; not teachers) */
+	POL_CASE_WRITE,        /* open and change cases, isolation, handovers, ad-hoc presence */
+	POL_TRACE_RUN,         /* run a contact trace */
+	POL_FOLLOWUP_READ,     /* contacts under follow-up (a teacher: their own class's) */
+	POL_FOLLOWUP_CHECK,    /* record a contact's daily check, issue a self-report link */
+	POL_FOLLOWUP_MANAGE,   /* put contacts under follow-up, close it, make a contact a case */
+	POL_TIMELINE_READ,     /* one person's whole history (旅行史、接触史、健康史) */
+	/* Campus operations (错峰、通风消毒、防疫物资、应急预案、检查; not personal): */
+	POL_OPS_READ,          /* staggering, hygiene, supplies, plans, inspections, what is late */
+	POL_OPS_WRITE,         /* hygiene schedules and records, supplies, saving a staggered schedule */
+	POL_PLAN_ACTIVATE,     /* activate or close an emergency plan (the leading group, the reporter) */
+	POL_PLAN_EDIT,         /* emergency plan templates */
+	POL_INSPECT,           /* record an inspection against a checklist */
 } policy_action;
 
 typedef struct policy_target {

@@ -117,6 +117,116 @@ static void test_policy_refuses_null_and_disabled_users(void **state)
 	assert_int_equal(policy_check(&bogus, POL_PERSON_READ, &school), JY_EPERM);
 }
 
+static void test_policy_return_to_school(void **state)
+{
+	(void)state;
+	policy_target own = { 1, 10, NULL }, other = { 1, 11, NULL }, school = { 1, 0, NULL },
+		      elsewhere = { 2, 0, NULL };
+	user_rec t = user("teacher", "class", 1, 10);
+	assert_int_equal(policy_check(&t, POL_RETURN_READ, &own), 0);
+	assert_int_equal(policy_check(&t, POL_RETURN_READ, &other), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_RETURN_READ, &school), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_DECLARATION_WRITE, &own), 0);
+	assert_int_equal(policy_check(&t, POL_DECLARE_LINK, &own), 0);
+	assert_int_equal(policy_check(&t, POL_DECLARE_LINK, &other), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_RETURN_CARE_WRITE, &own), 0);
+	assert_int_equal(policy_check(&t, POL_HOLD_LIFT, &own), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_RISK_READ, &school), 0); /* not personal */
+	assert_int_equal(policy_check(&t, POL_SCREEN_EDIT, &school), JY_EPERM);
+	/* Only the epidemic reporter lifts a hold — not even the admin. */
+	user_rec r = user("reporter", "school", 1, 0);
+	user_rec a = user("admin", "school", 1, 0);
+	user_rec p = user("principal", "school", 1, 0);
+	assert_int_equal(policy_check(&r, POL_HOLD_LIFT, &own), 0);
+	assert_int_equal(policy_check(&r, POL_HOLD_LIFT, &elsewhere), JY_EPERM);
+	assert_int_equal(policy_check(&a, POL_HOLD_LIFT, &own), JY_EPERM);
+	assert_int_equal(policy_check(&p, POL_HOLD_LIFT, &own), JY_EPERM);
+	assert_int_equal(policy_check(&r, POL_SCREEN_RUN, &school), 0);
+	assert_int_equal(policy_check(&r, POL_OBSERVATION_MANAGE, &school), 0);
+	assert_int_equal(policy_check(&r, POL_SCREEN_EDIT, &school), JY_EPERM);
+	assert_int_equal(policy_check(&a, POL_SCREEN_EDIT, &school), 0);
+	assert_int_equal(policy_check(&a, POL_RETURN_PLAN, &school), 0);
+	assert_int_equal(policy_check(&a, POL_GATE_DEVICE, &school), 0);
+	assert_int_equal(policy_check(&a, POL_GATE_DEVICE, &elsewhere), JY_EPERM);
+	assert_int_equal(policy_check(&p, POL_RETURN_READ, &school), 0);
+	assert_int_equal(policy_check(&p, POL_KEY_CARER_ASSIGN, &own), 0);
+	assert_int_equal(policy_check(&p, POL_RETURN_PLAN, &school), JY_EPERM);
+	assert_int_equal(policy_check(&p, POL_DECLARATION_WRITE, &own), JY_EPERM);
+	/* Gate staff and logistics see risk regions, no names. */
+	user_rec g = user("gate", "school", 1, 0);
+	user_rec l = user("logistics", "school", 1, 0);
+	assert_int_equal(policy_check(&g, POL_RISK_READ, &school), 0);
+	assert_int_equal(policy_check(&g, POL_RETURN_READ, &school), JY_EPERM);
+	assert_int_equal(policy_check(&g, POL_DECLARATION_READ, &own), JY_EPERM);
+	assert_int_equal(policy_check(&l, POL_RETURN_READ, &school), JY_EPERM);
+	assert_int_equal(policy_check(&l, POL_GATE_DEVICE, &school), JY_EPERM);
+	/* The district reads every school and edits the rules, nothing else. */
+	user_rec d = user("district", "district", 0, 0);
+	assert_int_equal(policy_check(&d, POL_RETURN_READ, &elsewhere), 0);
+	assert_int_equal(policy_check(&d, POL_SCREEN_EDIT, &school), 0);
+	assert_int_equal(policy_check(&d, POL_DECLARATION_WRITE, &own), JY_EPERM);
+	assert_int_equal(policy_check(&d, POL_HOLD_LIFT, &own), JY_EPERM);
+	user_rec bogus = user("superuser", "school", 1, 0);
+	assert_int_equal(policy_check(&bogus, POL_RISK_READ, &school), JY_EPERM);
+}
+
+static void test_policy_cases_and_contacts(void **state)
+{
+	(void)state;
+	policy_target own = { 1, 10, NULL }, other = { 1, 11, NULL }, school = { 1, 0, NULL },
+		      elsewhere = { 2, 0, NULL };
+	/* Reporter and admin manage cases, trace, follow up — in their school. */
+	user_rec r = user("reporter", "school", 1, 0);
+	user_rec a = user("admin", "school", 1, 0);
+	static const policy_action manage[] = { POL_CASE_READ, POL_CASE_WRITE, POL_TRACE_RUN,
+						POL_FOLLOWUP_READ, POL_FOLLOWUP_CHECK,
+						POL_FOLLOWUP_MANAGE, POL_TIMELINE_READ };
+	for (size_t i = 0; i < sizeof manage / sizeof manage[0]; i++) {
+		assert_int_equal(policy_check(&r, manage[i], &school), 0);
+		assert_int_equal(policy_check(&a, manage[i], &own), 0);
+		assert_int_equal(policy_check(&r, manage[i], &elsewhere), JY_EPERM);
+		assert_int_equal(policy_check(&a, manage[i], &elsewhere), JY_EPERM);
+	}
+	/* A teacher sees and checks their own class's contacts, nothing else. */
+	user_rec t = user("teacher", "class", 1, 10);
+	assert_int_equal(policy_check(&t, POL_FOLLOWUP_READ, &own), 0);
+	assert_int_equal(policy_check(&t, POL_FOLLOWUP_CHECK, &own), 0);
+	assert_int_equal(policy_check(&t, POL_FOLLOWUP_READ, &other), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_FOLLOWUP_CHECK, &other), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_FOLLOWUP_READ, &school), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_FOLLOWUP_MANAGE, &own), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_CASE_READ, &own), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_CASE_WRITE, &own), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_TRACE_RUN, &own), JY_EPERM);
+	assert_int_equal(policy_check(&t, POL_TIMELINE_READ, &own), JY_EPERM);
+	/* Principal and district read; they change nothing. */
+	user_rec p = user("principal", "school", 1, 0);
+	user_rec d = user("district", "district", 0, 0);
+	static const policy_action reads[] = { POL_CASE_READ, POL_FOLLOWUP_READ, POL_TIMELINE_READ };
+	static const policy_action writes[] = { POL_CASE_WRITE, POL_TRACE_RUN, POL_FOLLOWUP_CHECK,
+						POL_FOLLOWUP_MANAGE };
+	for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++) {
+		assert_int_equal(policy_check(&p, reads[i], &school), 0);
+		assert_int_equal(policy_check(&p, reads[i], &elsewhere), JY_EPERM);
+		assert_int_equal(policy_check(&d, reads[i], &elsewhere), 0);
+	}
+	for (size_t i = 0; i < sizeof writes / sizeof writes[0]; i++) {
+		assert_int_equal(policy_check(&p, writes[i], &school), JY_EPERM);
+		assert_int_equal(policy_check(&d, writes[i], &school), JY_EPERM);
+	}
+	/* Gate staff and logistics: nothing at all. */
+	user_rec g = user("gate", "school", 1, 0);
+	user_rec l = user("logistics", "school", 1, 0);
+	for (size_t i = 0; i < sizeof manage / sizeof manage[0]; i++) {
+		assert_int_equal(policy_check(&g, manage[i], &school), JY_EPERM);
+		assert_int_equal(policy_check(&l, manage[i], &own), JY_EPERM);
+	}
+	user_rec off = user("reporter", "school", 1, 0);
+	off.disabled = 1;
+	assert_int_equal(policy_check(&off, POL_CASE_READ, &school), JY_EPERM);
+	assert_int_equal(policy_check(NULL, POL_FOLLOWUP_READ, &own), JY_EPERM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -126,6 +236,8 @@ int main(void)
 		cmocka_unit_test(test_policy_district_reads_every_school_and_changes_nothing),
 		cmocka_unit_test(test_policy_refuses_null_and_disabled_users),
 		cmocka_unit_test(test_policy_checks_and_alerts),
+		cmocka_unit_test(test_policy_return_to_school),
+		cmocka_unit_test(test_policy_cases_and_contacts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
