@@ -1,5 +1,0 @@
-#include "cli/cli.h"
-
-
-
-
