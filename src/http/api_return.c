@@ -977,8 +977,9 @@ void api_declare_links(http_request *req, http_response *res)
 		cJSON_AddStringToObject(o, "number", p.number);
 		cJSON_AddStringToObject(o, "name", p.name);
 		cJSON_AddStringToObject(o, "token", token);
+		/* The link's API (no page of the web UI yet: see docs/API.md). */
 		char url[128];
-		snprintf(url, sizeof url, "/declare.html#%s", token);
+		snprintf(url, sizeof url, "/api/declare/%s", token);
 		cJSON_AddStringToObject(o, "path", url);
 		cJSON_AddNumberToObject(o, "expires_at", (double)expires);
 		cJSON_AddItemToArray(items, o);
