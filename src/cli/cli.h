@@ -54,6 +54,16 @@ int cli_read_table(const char *file, const char *sheet, table **t, jy_err *err);
 /* Print each error of l as FILE:ROW:COLUMN: message on stderr. */
 void cli_print_errlist(const jy_errlist *l);
 
+/* Open the store at path and find its school; on failure print the reason
+ * as `jinyun CMD: …`, close what was opened and return 1. */
+struct store;
+struct school_rec;
+int cli_open_school(const char *cmd, const char *path, struct store **s, struct school_rec *sc);
+
+/* Print j pretty (and delete it); 0, or 1 when out of memory. */
+struct cJSON;
+int cli_print_json(struct cJSON *j);
+
 /* Print "jinyun CMD: message" on stderr, return exit code 1. */
 int cli_fail(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -25,30 +25,6 @@
 #include "domain/supplies.h"
 #include "util/date.h"
 
-static int open_school(const char *cmd, const char *path, store **s, school_rec *sc)
-{
-	jy_err err;
-	err_clear(&err);
-	if (store_open(path, s, &err))
-		return cli_fail(cmd, "%s", err.msg);
-	if (store_school_default(*s, sc, &err)) {
-		store_close(*s);
-		return cli_fail(cmd, "%s", err.msg);
-	}
-	return 0;
-}
-
-static int print_json(cJSON *j)
-{
-	char *text = cJSON_Print(j);
-	cJSON_Delete(j);
-	if (!text)
-		return 1;
-	puts(text);
-	free(text);
-	return 0;
-}
-
 static int fail_err(const char *cmd, const jy_err *err)
 {
 	return cli_fail(cmd, "%s%s%s", err->column, err->column[0] ? ": " : "", err->msg);
@@ -168,7 +144,7 @@ int cmd_stagger(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("stagger", path, &s, &sc))
+	if (cli_open_school("stagger", path, &s, &sc))
 		return 1;
 	rq.school_id = sc.id;
 	cJSON *doc = NULL;
@@ -179,7 +155,7 @@ int cmd_stagger(int argc, char **argv)
 	if (rc)
 		return fail_err("stagger", &err);
 	if (json)
-		return print_json(doc);
+		return cli_print_json(doc);
 	const cJSON *sum = cJSON_GetObjectItem(doc, "summary");
 	printf("%s  %s\n", str_of(cJSON_GetObjectItem(doc, "place"), "name"),
 	       cJSON_IsTrue(cJSON_GetObjectItem(doc, "feasible")) ? "可行 feasible"
@@ -277,7 +253,7 @@ int cmd_hygiene(int argc, char **argv)
 	date_format(date_today_cst(), today);
 	store *s;
 	school_rec sc;
-	if (open_school("hygiene", path, &s, &sc))
+	if (cli_open_school("hygiene", path, &s, &sc))
 		return 1;
 	cJSON *doc;
 	jy_err err;
@@ -288,7 +264,7 @@ int cmd_hygiene(int argc, char **argv)
 	if (rc)
 		return fail_err("hygiene", &err);
 	if (json)
-		return print_json(doc);
+		return cli_print_json(doc);
 	const cJSON *sum = cJSON_GetObjectItem(doc, "summary");
 	printf("%s %s  应做 due %.0f  已做 done %.0f  迟做 late %.0f  逾期 overdue %.0f  待做 "
 	       "pending %.0f  预警额外消毒 extra %.0f (逾期 overdue %.0f)\n",
@@ -370,7 +346,7 @@ int cmd_supplies(int argc, char **argv)
 	date_format(date_today_cst(), today);
 	store *s;
 	school_rec sc;
-	if (open_school("supplies", path, &s, &sc))
+	if (cli_open_school("supplies", path, &s, &sc))
 		return 1;
 	cJSON *doc;
 	jy_err err;
@@ -380,7 +356,7 @@ int cmd_supplies(int argc, char **argv)
 	if (rc)
 		return fail_err("supplies", &err);
 	if (json)
-		return print_json(doc);
+		return cli_print_json(doc);
 	printf("%s %s  近 %.0f 周 last %.0f weeks  预警 warnings %.0f\n", sc.name,
 	       str_of(doc, "today"), num_of(doc, "weeks"), num_of(doc, "weeks"),
 	       num_of(doc, "warnings"));
@@ -462,7 +438,7 @@ int cmd_plans(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("plans", path, &s, &sc))
+	if (cli_open_school("plans", path, &s, &sc))
 		return 1;
 	jy_err err;
 	err_clear(&err);
@@ -503,7 +479,7 @@ int cmd_plans(int argc, char **argv)
 	if (rc)
 		return fail_err("plans", &err);
 	if (json)
-		return print_json(doc);
+		return cli_print_json(doc);
 	const cJSON *it;
 	if (activate) {
 		printf("已启动 activated #%.0f %s\n", num_of(doc, "id"), str_of(doc, "plan_zh"));

@@ -23,20 +23,6 @@
 #include "domain/screening.h"
 #include "util/date.h"
 
-static int open_school(const char *cmd, const char *path, store **s, school_rec *sc)
-{
-	jy_err err;
-	err_clear(&err);
-	if (store_open(path, s, &err))
-		return cli_fail(cmd, "%s", err.msg);
-	if (store_school_default(*s, sc, &err)) {
-		store_close(*s);
-		return cli_fail(cmd, "%s%s", err.msg,
-				err.code == JY_ENOENT ? " — 请先导入名单 (import the roster first)" : "");
-	}
-	return 0;
-}
-
 /* ---- screen ---- */
 
 static const char screen_usage[] =
@@ -112,7 +98,7 @@ int cmd_screen(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("screen", path, &s, &sc))
+	if (cli_open_school("screen", path, &s, &sc))
 		return 1;
 	screen_out x = { json, 0 };
 	screening_summary sum;
@@ -185,7 +171,7 @@ int cmd_device(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("device", path, &s, &sc))
+	if (cli_open_school("device", path, &s, &sc))
 		return 1;
 	jy_err err;
 	err_clear(&err);

@@ -19,30 +19,6 @@ static const char census_usage[] =
 	"Per class, grade and school for a day and session: enrolled, expected, present,\n"
 	"absent by reason, symptomatic, febrile (>= 37.3 C), and the classes not submitted.\n";
 
-static int open_school(const char *cmd, const char *path, store **s, school_rec *sc)
-{
-	jy_err err;
-	err_clear(&err);
-	if (store_open(path, s, &err))
-		return cli_fail(cmd, "%s", err.msg);
-	if (store_school_default(*s, sc, &err)) {
-		store_close(*s);
-		return cli_fail(cmd, "%s", err.msg);
-	}
-	return 0;
-}
-
-static int print_json(cJSON *j)
-{
-	char *text = cJSON_Print(j);
-	cJSON_Delete(j);
-	if (!text)
-		return 1;
-	puts(text);
-	free(text);
-	return 0;
-}
-
 int cmd_census(int argc, char **argv)
 {
 	const char *path = JY_DEFAULT_DB, *date = NULL, *session = "morning";
@@ -71,7 +47,7 @@ int cmd_census(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("census", path, &s, &sc))
+	if (cli_open_school("census", path, &s, &sc))
 		return 1;
 	census cs;
 	jy_err err;
@@ -81,7 +57,7 @@ int cmd_census(int argc, char **argv)
 	if (rc)
 		return cli_fail("census", "%s%s%s", err.column, err.column[0] ? ": " : "", err.msg);
 	if (json) {
-		rc = print_json(census_json(&cs));
+		rc = cli_print_json(census_json(&cs));
 	} else {
 		printf("%s %s %s  在籍 %lld 实到 %lld 因病缺勤 %lld 其他缺勤 %lld 不明 %lld 有症状 %lld 发热 %lld  已提交 %lld/%lld 班\n",
 		       sc.name, date, session, (long long)cs.school.enrolled, (long long)cs.school.present,
@@ -149,7 +125,7 @@ int cmd_alerts(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("alerts", path, &s, &sc))
+	if (cli_open_school("alerts", path, &s, &sc))
 		return 1;
 	jy_err err;
 	err_clear(&err);
@@ -171,7 +147,7 @@ int cmd_alerts(int argc, char **argv)
 		return cli_fail("alerts", "%s", err.msg);
 	}
 	if (json)
-		return print_json(x.arr);
+		return cli_print_json(x.arr);
 	const cJSON *a;
 	cJSON_ArrayForEach(a, x.arr)
 		printf("#%d %s %s %s %s..%s %d 人 %s\n", cJSON_GetObjectItem(a, "id")->valueint,
@@ -236,7 +212,7 @@ int cmd_signals(int argc, char **argv)
 	}
 	store *s;
 	school_rec sc;
-	if (open_school("signals", path, &s, &sc))
+	if (cli_open_school("signals", path, &s, &sc))
 		return 1;
 	signals_report rep;
 	jy_err err;
@@ -260,7 +236,7 @@ int cmd_signals(int argc, char **argv)
 		cJSON_AddNumberToObject(j, "series", (double)rep.series);
 		cJSON_AddNumberToObject(j, "evaluated", (double)rep.evaluated);
 		cJSON_AddItemToObject(j, "alarms", arr);
-		return print_json(j);
+		return cli_print_json(j);
 	}
 	if (!rep.school_day)
 		printf("%s 不是在校日，未运行 (not a school day; nothing run)\n", date);
