@@ -29,6 +29,7 @@
 #define PRESENCE_DORM_START_MIN (22 * 60)       /* 22:00 the evening before */
 #define PRESENCE_DORM_END_MIN (6 * 60 + 30)     /* 06:30 on the school day */
 #define PRESENCE_CLINIC_VISIT_S 1800            /* a clinic visit lasts 30 minutes */
+#define PRESENCE_GATE_S 120                     /* a gate passage: the queue, a minute either side */
 
 /* Where an interval comes from. */
 typedef enum presence_source {
@@ -37,6 +38,7 @@ typedef enum presence_source {
 	PRESENCE_ADHOC,          /* the presence table: an event entered or imported */
 	PRESENCE_CLINIC,         /* a clinic visit */
 	PRESENCE_ISOLATION,      /* a stay in an isolation or observation room */
+	PRESENCE_GATE,           /* a reading at a gate (infrared terminal or staff) */
 } presence_source;
 
 const char *presence_source_name(presence_source src);

@@ -656,6 +656,36 @@ int store_clinic_visits(store *s, int64_t school_id, int64_t from, int64_t to, s
 	return rc < 0 ? rc : 0;
 }
 
+int store_gate_passages(store *s, int64_t school_id, int64_t from, int64_t to, store_gate_cb cb,
+			void *ctx, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT r.person_id, COALESCE(d.place_id, (SELECT p.id FROM place p WHERE "
+		"p.school_id = r.school_id AND p.name = d.gate)), r.at FROM gate_reading r "
+		"JOIN gate_device d ON d.id = r.device_id WHERE r.school_id = ? AND r.date >= ? "
+		"AND r.date <= ? AND r.at >= ? AND r.at < ? AND r.person_id IS NOT NULL";
+	PREPARE(st, sql);
+	char d1[16], d2[16];
+	time_t a = (time_t)(from + 8 * 3600 - 86400), b = (time_t)(to + 8 * 3600 + 86400);
+	struct tm tm;
+	gmtime_r(&a, &tm);
+	strftime(d1, sizeof d1, "%Y-%m-%d", &tm);
+	gmtime_r(&b, &tm);
+	strftime(d2, sizeof d2, "%Y-%m-%d", &tm);
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, d1);
+	db_bind_text(st, 3, d2);
+	db_bind_i64(st, 4, from);
+	db_bind_i64(st, 5, to);
+	int rc;
+	while ((rc = db_step(st, err)) == 1)
+		if (!db_col_is_null(st, 1) &&
+		    cb(ctx, db_col_i64(st, 0), db_col_i64(st, 1), db_col_i64(st, 2)))
+			break;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* ---- follow-up ---- */
 
 #define FOLLOWUP_COLS                                                                          \

@@ -155,6 +155,13 @@ int store_morning_absent(store *s, int64_t school_id, const char *from, const ch
 			 store_absent_cb cb, void *ctx, jy_err *err);
 typedef int (*store_visit_cb)(void *ctx, int64_t person_id, int64_t at);
 /* Clinic visits (health events of source clinic) at times in [from, to). */
+/* Gate passages in [from, to): readings of known people at a gate device
+ * whose place is known (the device's place, else the place named like its
+ * gate).  cb gets the person, the place and the time. */
+typedef int (*store_gate_cb)(void *ctx, int64_t person_id, int64_t place_id, int64_t at);
+int store_gate_passages(store *s, int64_t school_id, int64_t from, int64_t to, store_gate_cb cb,
+			void *ctx, jy_err *err);
+
 int store_clinic_visits(store *s, int64_t school_id, int64_t from, int64_t to, store_visit_cb cb,
 			void *ctx, jy_err *err);
 

@@ -22,6 +22,7 @@
 
 #include "domain/checks.h"
 #include "domain/demo.h"
+#include "domain/gate.h"
 #include "domain/presence.h"
 #include "domain/presence_import.h"
 #include "domain/tracing.h"
@@ -333,6 +334,30 @@ static void test_presence_adhoc_events_and_import_errors(void **state)
 	presence_model_free(m);
 }
 
+static void test_presence_gate_readings_put_people_at_the_gate(void **state)
+{
+	fx *f = *state;
+	jy_err e;
+	err_clear(&e);
+	int64_t gate = add_place(f, "gate", "南门", 200);
+	char token[AUTH_TOKEN_HEX];
+	int64_t dev_id;
+	assert_int_equal(gate_device_add(f->s, f->school, "南门1号测温终端", "南门", token, &dev_id, &e), 0);
+	gate_device_rec dev;
+	assert_int_equal(gate_device_auth(f->s, token, &dev, &e), 0);
+	gate_answer a;
+	int64_t t = at("2020-05-22", 7 * 60 + 20);
+	assert_int_equal(gate_reading(f->s, &dev, "S01", 36.6, t, "127.0.0.1", &a, &e), 0);
+	assert_int_equal(gate_reading(f->s, &dev, "S02", 36.5, t + 30, "127.0.0.1", &a, &e), 0);
+	presence_model *m;
+	load(f, at("2020-05-22", 0), at("2020-05-23", 0), &m);
+	gots g = { m, { { 0 } }, 0 };
+	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
+	assert_true(has(&g, f->p[0], gate, t - PRESENCE_GATE_S / 2, t + PRESENCE_GATE_S / 2));
+	assert_true(has(&g, f->p[1], gate, t + 30 - PRESENCE_GATE_S / 2, t + 30 + PRESENCE_GATE_S / 2));
+	presence_model_free(m);
+}
+
 static void test_presence_parse_time(void **state)
 {
 	(void)state;
@@ -541,6 +566,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_presence_timetable_dorm_and_absence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_presence_adhoc_events_and_import_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_presence_gate_readings_put_people_at_the_gate, setup, teardown),
 		cmocka_unit_test(test_presence_parse_time),
 		cmocka_unit_test_setup_teardown(test_tracing_same_dorm_and_class_criteria, setup, teardown),
 		cmocka_unit_test(test_tracing_staged_equals_full_expansion),
