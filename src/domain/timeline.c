@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "domain/presence.h"
+#include "store/returns.h"
 #include "util/date.h"
 
 #define CST (8 * 3600)
@@ -162,6 +163,34 @@ static int on_event(void *ctx, const health_event_rec *e)
 	return 0;
 }
 
+/* Travel and health declarations (旅行史): a stay in a region, a contact
+ * with a case, a day's temperature and symptoms; only those that overlap
+ * the period asked for. */
+typedef struct decl_ctx {
+	tl *x;
+	const char *d1, *d2;
+} decl_ctx;
+
+static int on_declaration(void *ctx, const declaration_rec *d)
+{
+	decl_ctx *c = ctx;
+	const char *last = d->date_to[0] ? d->date_to : d->date_from;
+	if (strcmp(last, c->d1) < 0 || strcmp(d->date_from, c->d2) > 0)
+		return 0;
+	cJSON *o = item(c->x, day_start(d->date_from), "declaration");
+	cJSON_AddNumberToObject(o, "id", (double)d->id);
+	cJSON_AddStringToObject(o, "declaration_kind", d->kind);
+	cJSON_AddStringToObject(o, "date_from", d->date_from);
+	cJSON_AddStringToObject(o, "date_to", d->date_to);
+	cJSON_AddStringToObject(o, "region", d->region);
+	cJSON_AddStringToObject(o, "transport", d->transport);
+	add_temp(o, d->temperature);
+	cJSON_AddItemToObject(o, "symptoms", symptom_list(d->symptoms));
+	cJSON_AddStringToObject(o, "note", d->note);
+	cJSON_AddStringToObject(o, "reporter", d->reporter);
+	return 0;
+}
+
 static int on_absence(void *ctx, const absence_rec *a)
 {
 	tl *x = ctx;
@@ -266,6 +295,9 @@ int timeline_person(store *s, int64_t person_id, int64_t from, int64_t to, cJSON
 		rc = store_person_events(s, person_id, d1, d2, on_event, &x, err);
 	if (!rc)
 		rc = store_person_absences(s, person_id, d1, d2, on_absence, &x, err);
+	decl_ctx dc = { &x, d1, d2 };
+	if (!rc)
+		rc = store_declaration_list(s, person_id, on_declaration, &dc, err);
 	case_filter cf = { .person_id = person_id };
 	if (!rc)
 		rc = store_case_list(s, &cf, on_case, &x, err);

@@ -19,6 +19,7 @@
 #include "domain/followup.h"
 #include "domain/presence_import.h"
 #include "domain/timeline.h"
+#include "store/returns.h"
 #include "testutil.h"
 #include "util/date.h"
 
@@ -437,8 +438,23 @@ static void test_timeline_in_time_order(void **state)
 	snprintf(ev.symptoms, sizeof ev.symptoms, "fever,rash");
 	int64_t eid;
 	assert_int_equal(store_event_add(f->s, &ev, &eid, &e), 0);
+	/* A stay declared before the return: the travel history (旅行史). */
+	declaration_rec d;
+	memset(&d, 0, sizeof d);
+	d.school_id = f->school;
+	d.person_id = f->p[0];
+	snprintf(d.kind, sizeof d.kind, "stay");
+	snprintf(d.date_from, sizeof d.date_from, "2020-05-17");
+	snprintf(d.date_to, sizeof d.date_to, "2020-05-18");
+	snprintf(d.region, sizeof d.region, "湖北省/武汉市");
+	d.temperature = -1;
+	snprintf(d.source, sizeof d.source, "staff");
+	int64_t did;
+	int outcome;
+	assert_int_equal(store_declaration_upsert(f->s, &d, &did, &outcome, &e), 0);
 	cJSON *items;
 	assert_int_equal(timeline_person(f->s, f->p[0], at("2020-05-18", 0), at("2020-05-21", 0), &items, &e), 0);
+	assert_true(has_kind(items, "declaration"));
 	assert_true(has_kind(items, "presence"));
 	assert_true(has_kind(items, "case"));
 	assert_true(has_kind(items, "isolation"));
