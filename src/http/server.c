@@ -34,6 +34,14 @@
 
 struct server {
 	struct MHD_Daemon *d;
+	/* The log checkpointer: its own store handle and thread, so that no
+	 * request waits for a checkpoint (they were the tail of the p99). */
+	store *ckpt_store;
+	pthread_t ckpt_thread;
+	int ckpt_running;
+	pthread_mutex_t ckpt_mu;
+	pthread_cond_t ckpt_cv;
+	int stopping;
 	int port;
 	int quiet;
 	server_shared shared;
@@ -48,6 +56,33 @@ typedef struct conn_ctx {
 	size_t len, cap;
 	int too_big;
 } conn_ctx;
+
+#define CHECKPOINT_EVERY_MS 250
+
+static void *checkpointer(void *arg)
+{
+	server *s = arg;
+	pthread_mutex_lock(&s->ckpt_mu);
+	while (!s->stopping) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += CHECKPOINT_EVERY_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&s->ckpt_cv, &s->ckpt_mu, &ts);
+		if (s->stopping)
+			break;
+		pthread_mutex_unlock(&s->ckpt_mu);
+		jy_err err;
+		if (store_checkpoint(s->ckpt_store, &err) != 0 && !s->quiet)
+			fprintf(stderr, "checkpoint: %s\n", err.msg);
+		pthread_mutex_lock(&s->ckpt_mu);
+	}
+	pthread_mutex_unlock(&s->ckpt_mu);
+	return NULL;
+}
 
 static store *pool_get(server *s)
 {
@@ -259,6 +294,8 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 	s->quiet = cfg->quiet;
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->pool_cv, NULL);
+	pthread_mutex_init(&s->ckpt_mu, NULL);
+	pthread_cond_init(&s->ckpt_cv, NULL);
 	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
 		threads = 1;
@@ -278,6 +315,16 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 			return rc;
 		}
 		s->pool_free++;
+		store_set_autocheckpoint(s->pool[i], 0);
+	}
+	/* One more handle for the checkpointer; if it cannot start, the pool
+	 * checkpoints by itself as usual. */
+	if (store_open(cfg->db_url, &s->ckpt_store, NULL) == 0 &&
+	    pthread_create(&s->ckpt_thread, NULL, checkpointer, s) == 0) {
+		s->ckpt_running = 1;
+	} else {
+		for (int i = 0; i < s->pool_free; i++)
+			store_set_autocheckpoint(s->pool[i], 1000);
 	}
 	s->d = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
@@ -311,6 +358,17 @@ void server_stop(server *s)
 		return;
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	if (s->ckpt_running) {
+		pthread_mutex_lock(&s->ckpt_mu);
+		s->stopping = 1;
+		pthread_cond_signal(&s->ckpt_cv);
+		pthread_mutex_unlock(&s->ckpt_mu);
+		pthread_join(s->ckpt_thread, NULL);
+		store_checkpoint(s->ckpt_store, NULL);
+	}
+	store_close(s->ckpt_store);
+	pthread_mutex_destroy(&s->ckpt_mu);
+	pthread_cond_destroy(&s->ckpt_cv);
 	for (int i = 0; i < s->pool_free; i++)
 		store_close(s->pool[i]);
 	free(s->pool);

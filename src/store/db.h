@@ -65,6 +65,13 @@ void db_rollback(db *d);
 /* Backend-specific rewriting of a migration (placeholders, dialect blocks). */
 char *db_dialect_sql(const db *d, const char *sql);
 
+/* Checkpoint the write-ahead log without blocking writers (SQLite: a
+ * PASSIVE checkpoint; PostgreSQL: nothing to do).  pages: how many WAL
+ * pages a commit may leave before it checkpoints by itself (0 = never:
+ * someone calls db_checkpoint instead). */
+int db_checkpoint(db *d, jy_err *err);
+void db_set_autocheckpoint(db *d, int pages);
+
 /* Online backup of a SQLite database to path (SQLite backup API). */
 int db_backup(db *d, const char *path, jy_err *err);
 

@@ -247,6 +247,19 @@ void db_rollback(db *d)
 	db_exec(d, "ROLLBACK", NULL);
 }
 
+int db_checkpoint(db *d, jy_err *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(d->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+		return fail(d, err, "checkpoint");
+	return 0;
+}
+
+void db_set_autocheckpoint(db *d, int pages)
+{
+	sqlite3_wal_autocheckpoint(d->conn, pages);
+}
+
 int db_backup(db *d, const char *path, jy_err *err)
 {
 	sqlite3 *dst = NULL;

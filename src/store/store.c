@@ -187,3 +187,13 @@ int store_backup(store *s, const char *path, jy_err *err)
 {
 	return db_backup(s->db, path, err);
 }
+
+int store_checkpoint(store *s, jy_err *err)
+{
+	return db_checkpoint(s->db, err);
+}
+
+void store_set_autocheckpoint(store *s, int pages)
+{
+	db_set_autocheckpoint(s->db, pages);
+}

@@ -38,6 +38,12 @@ int store_begin(store *s, jy_err *err);
 int store_commit(store *s, jy_err *err);
 void store_rollback(store *s);
 
+/* Checkpoint the log without blocking writers; and how many log pages a
+ * commit may leave before checkpointing by itself (0 = never; the server
+ * checkpoints from a thread of its own so no request pays for it). */
+int store_checkpoint(store *s, jy_err *err);
+void store_set_autocheckpoint(store *s, int pages);
+
 /* Online backup (SQLite backup API). */
 int store_backup(store *s, const char *path, jy_err *err);
 
