@@ -9,6 +9,7 @@
  */
 #include "store/cases.h"
 #include "store/store_int.h"
+#include "util/date.h"
 
 static int run(db_stmt *st, jy_err *err)
 {
@@ -628,6 +629,24 @@ int store_morning_absent(store *s, int64_t school_id, const char *from, const ch
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * Bind (school, first date, last date, from, to) as parameters 1-5 of a
+ * query over rows that carry both a CST `date` and a time `at`: the dates
+ * (one day wider each side) use the (school_id, date) index, the times
+ * narrow it to [from, to).
+ */
+static void bind_time_window(db_stmt *st, int64_t school_id, int64_t from, int64_t to)
+{
+	char d1[11], d2[11];
+	date_format(date_of_time_cst(from) - 1, d1);
+	date_format(date_of_time_cst(to) + 1, d2);
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, d1);
+	db_bind_text(st, 3, d2);
+	db_bind_i64(st, 4, from);
+	db_bind_i64(st, 5, to);
+}
+
 int store_clinic_visits(store *s, int64_t school_id, int64_t from, int64_t to, store_visit_cb cb,
 			void *ctx, jy_err *err)
 {
@@ -636,18 +655,7 @@ int store_clinic_visits(store *s, int64_t school_id, int64_t from, int64_t to, s
 		"SELECT person_id, at FROM health_event WHERE school_id = ? AND date >= ? "
 		"AND date <= ? AND source = 'clinic' AND at >= ? AND at < ?";
 	PREPARE(st, sql);
-	char d1[16], d2[16];
-	time_t a = (time_t)(from + 8 * 3600 - 86400), b = (time_t)(to + 8 * 3600 + 86400);
-	struct tm tm;
-	gmtime_r(&a, &tm);
-	strftime(d1, sizeof d1, "%Y-%m-%d", &tm);
-	gmtime_r(&b, &tm);
-	strftime(d2, sizeof d2, "%Y-%m-%d", &tm);
-	db_bind_i64(st, 1, school_id);
-	db_bind_text(st, 2, d1);
-	db_bind_text(st, 3, d2);
-	db_bind_i64(st, 4, from);
-	db_bind_i64(st, 5, to);
+	bind_time_window(st, school_id, from, to);
 	int rc;
 	while ((rc = db_step(st, err)) == 1)
 		if (cb(ctx, db_col_i64(st, 0), db_col_i64(st, 1)))
@@ -665,18 +673,7 @@ int store_gate_passages(store *s, int64_t school_id, int64_t from, int64_t to, s
 		"JOIN gate_device d ON d.id = r.device_id WHERE r.school_id = ? AND r.date >= ? "
 		"AND r.date <= ? AND r.at >= ? AND r.at < ? AND r.person_id IS NOT NULL";
 	PREPARE(st, sql);
-	char d1[16], d2[16];
-	time_t a = (time_t)(from + 8 * 3600 - 86400), b = (time_t)(to + 8 * 3600 + 86400);
-	struct tm tm;
-	gmtime_r(&a, &tm);
-	strftime(d1, sizeof d1, "%Y-%m-%d", &tm);
-	gmtime_r(&b, &tm);
-	strftime(d2, sizeof d2, "%Y-%m-%d", &tm);
-	db_bind_i64(st, 1, school_id);
-	db_bind_text(st, 2, d1);
-	db_bind_text(st, 3, d2);
-	db_bind_i64(st, 4, from);
-	db_bind_i64(st, 5, to);
+	bind_time_window(st, school_id, from, to);
 	int rc;
 	while ((rc = db_step(st, err)) == 1)
 		if (!db_col_is_null(st, 1) &&
