@@ -4,11 +4,13 @@
 #   make check    install dependencies, build, run every test
 #   make asan     the same tests under -fsanitize=address,undefined (build-asan/)
 #   make bench    run the benchmarks (see bench/README.md)
+#   make fuzz     build the libFuzzer targets (clang) and run each FUZZ_SECONDS (fuzz/README.md)
 BUILD ?= build
 DB ?= demo.db
 LISTEN ?= 127.0.0.1:8080
+FUZZ_SECONDS ?= 60
 
-.PHONY: all deps run check asan bench clean
+.PHONY: all deps run check asan bench fuzz clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -36,5 +38,10 @@ asan: deps
 bench: deps all
 	./bench/run.sh $(BUILD)
 
+fuzz: deps
+	test -f build-fuzz/build.ninja || CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false
+	ninja -C build-fuzz
+	./fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
