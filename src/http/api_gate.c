@@ -4,7 +4,8 @@
  *   POST /api/gate/readings  {"person","temperature","time"}  with
  *        Authorization: Bearer DEVICE_TOKEN  → {"decision","reason"}
  *        (public in the route table: the device authenticates itself;
- *        bad token 401, malformed 400; the reading is committed first)
+ *        bad token 401, malformed 400; the reading is committed first,
+ *        in a batch of the server's group-commit writer: see http_defer)
  *   GET  /api/gate/readings?date=&limit=        the day's readings
  *   GET  /api/gate/observations?date=&open=1    the temporary observation room
  *   POST /api/gate/observations/{id}/end {"outcome","note"}
@@ -25,6 +26,46 @@ static int device_known(http_request *req, const char *token)
 {
 	gate_device_rec dev;
 	return token && gate_device_auth(req->store, token, &dev, NULL) == 0;
+}
+
+/* A reading on its way through the group-commit writer. */
+typedef struct gate_deferred {
+	http_deferred d; /* first: the server hands back &d */
+	gate_request req;
+} gate_deferred;
+
+static int gate_job_run(store *s, store_job *job, jy_err *err)
+{
+	gate_deferred *g = (gate_deferred *)(void *)job;
+	return gate_request_run(s, &g->req, err);
+}
+
+/* The answer once the reading's batch committed, or the error that kept
+ * it from being stored. */
+static void gate_reply(http_deferred *d, http_response *res)
+{
+	gate_deferred *g = (gate_deferred *)(void *)d;
+	if (d->rc) {
+		http_error_from(res, &d->err);
+		return;
+	}
+	if (g->req.rc == JY_EAUTH) {
+		http_error(res, 401, "unauthorized", NULL, "设备令牌无效 (invalid device token)");
+		return;
+	}
+	if (g->req.rc) {
+		http_error_from(res, &g->req.err);
+		return;
+	}
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "decision", g->req.answer.decision);
+	cJSON_AddStringToObject(j, "reason", g->req.answer.reason);
+	http_json(res, 200, j);
+}
+
+static void gate_release(http_deferred *d)
+{
+	free(d);
 }
 
 void api_gate_reading(http_request *req, http_response *res)
@@ -87,22 +128,20 @@ void api_gate_reading(http_request *req, http_response *res)
 		}
 		return;
 	}
-	gate_answer ans;
-	jy_err err;
-	err_clear(&err);
-	int rc = gate_post(req->store, token, person, temperature, when, req->ip, &ans, &err);
-	if (rc == JY_EAUTH) {
-		http_error(res, 401, "unauthorized", NULL, "设备令牌无效 (invalid device token)");
+	gate_deferred *g = calloc(1, sizeof *g);
+	if (!g) {
+		http_error(res, 503, "unavailable", NULL, "服务繁忙 (out of memory)");
 		return;
 	}
-	if (rc) {
-		http_error_from(res, &err);
-		return;
-	}
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "decision", ans.decision);
-	cJSON_AddStringToObject(j, "reason", ans.reason);
-	http_json(res, 200, j);
+	snprintf(g->req.token, sizeof g->req.token, "%s", token);
+	snprintf(g->req.person, sizeof g->req.person, "%s", person);
+	g->req.temperature = temperature;
+	g->req.at = when;
+	snprintf(g->req.ip, sizeof g->req.ip, "%s", req->ip);
+	g->d.job.run = gate_job_run;
+	g->d.reply = gate_reply;
+	g->d.release = gate_release;
+	http_defer(req, &g->d);
 }
 
 typedef struct readings_ctx {

@@ -12,6 +12,13 @@
  * in pieces; they are collected up to HTTP_MAX_BODY and anything larger is
  * answered 413 without reading further into memory.
  *
+ * Group commit: a handler whose write may wait for a batch (a gate reading)
+ * hands it over with http_defer(); the connection is suspended
+ * (MHD_suspend_connection), the job goes to the server's one writer
+ * (store/writer.h), and when the batch has committed durably the writer
+ * resumes the connection and on_request is called again to answer.  The
+ * two MHD threads never wait for a commit.
+ *
  * Every response carries the security headers (CSP, nosniff, frame
  * ancestors, referrer policy); API answers are never cached.
  */
@@ -31,6 +38,7 @@
 
 #include "http/internal.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 struct server {
 	struct MHD_Daemon *d;
@@ -45,6 +53,9 @@ struct server {
 	int port;
 	int quiet;
 	server_shared shared;
+	/* Group commit: writes that ask for it (http_defer) are queued to
+	 * this one writer; their connections are suspended meanwhile. */
+	store_writer *writer;
 	pthread_mutex_t pool_mu;
 	pthread_cond_t pool_cv;
 	store **pool;
@@ -55,7 +66,43 @@ typedef struct conn_ctx {
 	char *body;
 	size_t len, cap;
 	int too_big;
+	http_deferred *deferred;   /* queued to the writer; answered on resume */
 } conn_ctx;
+
+void http_defer(http_request *req, http_deferred *d)
+{
+	req->deferred = d;
+}
+
+/* The writer's word on a deferred job (writer thread): keep the outcome
+ * and let MHD call on_request again for its connection. */
+static void deferred_done(store_job *job, int rc, const jy_err *err)
+{
+	http_deferred *d = (http_deferred *)(void *)job;
+	d->rc = rc;
+	if (err)
+		d->err = *err;
+	else
+		err_clear(&d->err);
+	MHD_resume_connection(d->conn);
+}
+
+/* Run a deferred job now, in a transaction of its own (no writer). */
+static void deferred_run_now(store *st, http_deferred *d)
+{
+	jy_err err;
+	err_clear(&err);
+	int rc = store_begin(st, &err);
+	if (!rc) {
+		rc = d->job.run(st, &d->job, &err);
+		if (!rc)
+			rc = store_commit(st, &err);
+		else
+			store_rollback(st);
+	}
+	d->rc = rc;
+	d->err = err;
+}
 
 #define CHECKPOINT_EVERY_MS 250
 
@@ -213,6 +260,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	http_response res;
 	memset(&res, 0, sizeof res);
+	if (ctx->deferred) {
+		/* Resumed: the writer has told the job its outcome. */
+		http_deferred *d = ctx->deferred;
+		ctx->deferred = NULL;
+		d->reply(d, &res);
+		d->release(d);
+		return answer(c, &res);
+	}
 	if (ctx->too_big) {
 		http_error(&res, 413, "too_large", NULL,
 			   "请求体超过 %d 字节 (request body over %d bytes)", HTTP_MAX_BODY, HTTP_MAX_BODY);
@@ -233,6 +288,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	req.store = pool_get(s);
 	router_dispatch(&req, &res);
+	http_deferred *d = req.deferred;
+	if (d) {
+		/* Suspend before queueing: the writer may resume at once. */
+		d->conn = c;
+		d->job.done = deferred_done;
+		ctx->deferred = d;
+		MHD_suspend_connection(c);
+		if (!s->writer || store_writer_submit(s->writer, &d->job)) {
+			deferred_run_now(req.store, d);
+			MHD_resume_connection(c);
+		}
+		pool_put(s, req.store);
+		return MHD_YES;
+	}
 	pool_put(s, req.store);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!s->quiet) {
@@ -253,6 +322,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	conn_ctx *ctx = *con_cls;
 	if (ctx) {
+		/* A job told but never answered (the daemon stopping). */
+		if (ctx->deferred)
+			ctx->deferred->release(ctx->deferred);
 		free(ctx->body);
 		free(ctx);
 		*con_cls = NULL;
@@ -326,8 +398,15 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 		for (int i = 0; i < s->pool_free; i++)
 			store_set_autocheckpoint(s->pool[i], 1000);
 	}
+	/* The writer; without it deferred writes run one by one. */
+	rc = store_writer_start(cfg->db_url, 0, &s->writer, err);
+	if (rc) {
+		server_stop(s);
+		return rc;
+	}
 	s->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+		NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -356,8 +435,12 @@ void server_stop(server *s)
 {
 	if (!s)
 		return;
+	/* Drain the writer first: it resumes every suspended connection,
+	 * which MHD then answers; later writes run one by one. */
+	store_writer_stop(s->writer);
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	store_writer_free(s->writer);
 	if (s->ckpt_running) {
 		pthread_mutex_lock(&s->ckpt_mu);
 		s->stopping = 1;

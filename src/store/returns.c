@@ -12,25 +12,9 @@
  */
 #include "store/returns.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "store/store_int.h"
-
-/* The process's writers' queue (see store_write_lock). */
-static pthread_mutex_t write_queue = PTHREAD_MUTEX_INITIALIZER;
-
-void store_write_lock(store *s)
-{
-	(void)s;
-	pthread_mutex_lock(&write_queue);
-}
-
-void store_write_unlock(store *s)
-{
-	(void)s;
-	pthread_mutex_unlock(&write_queue);
-}
 
 static int run(db_stmt *st, jy_err *err)
 {

@@ -263,17 +263,6 @@ typedef int (*store_gate_day_cb)(void *ctx, const gate_day_rec *r);
 int store_gate_person_days(store *s, int64_t school_id, const char *date, store_gate_day_cb cb,
 			   void *ctx, jy_err *err);
 
-/*
- * Queue for the write lock within this process.  SQLite has one writer per
- * database; a connection that finds it taken sleeps and retries (1, 2, 5,
- * 10 ms …), which costs the gate's readings milliseconds each under load.
- * Writers that take this lock around their transaction wait their turn on
- * a mutex instead.  One lock for the process (the server serves one
- * database).
- */
-void store_write_lock(store *s);
-void store_write_unlock(store *s);
-
 /* The alert rule a refusal at the gate opens its alert under. */
 int store_gate_rule_id(store *s, int64_t *id, jy_err *err);
 
