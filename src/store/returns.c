@@ -1486,6 +1486,37 @@ int store_return_people(store *s, int64_t school_id, store_return_person_cb cb, 
 	return rc < 0 ? rc : 0;
 }
 
+int store_screen_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
+			jy_err *err)
+{
+	static const char sql[] =
+		"SELECT p.id, p.kind, p.number, p.name, COALESCE(c.name, ''), "
+		"COALESCE(b.return_date, '') "
+		"FROM person p LEFT JOIN class c ON c.id = p.class_id "
+		"LEFT JOIN return_batch_class bc ON bc.class_id = p.class_id "
+		"LEFT JOIN return_batch b ON b.id = bc.batch_id "
+		"WHERE p.school_id = ? AND p.active = 1";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	int rc;
+	return_person p;
+	memset(&p, 0, sizeof p);
+	while ((rc = db_step(st, err)) == 1) {
+		p.id = db_col_i64(st, 0);
+		COPY_COL(p.kind, st, 1);
+		COPY_COL(p.number, st, 2);
+		COPY_COL(p.name, st, 3);
+		COPY_COL(p.class_name, st, 4);
+		COPY_COL(p.return_date, st, 5);
+		if (cb(ctx, &p))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int store_gate_rule_id(store *s, int64_t *id, jy_err *err)
 {
 	static const char sql[] =

@@ -373,5 +373,10 @@ typedef int (*store_return_person_cb)(void *ctx, const return_person *p);
 /* Every active person of the school, by class and number. */
 int store_return_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
 			jy_err *err);
+/* The same people for a screening run, in no particular order, with only
+ * id, kind, number, name, class_name and return_date filled (no per-person
+ * subqueries, no sort: the run sorts by id itself). */
+int store_screen_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
+			jy_err *err);
 
 #endif
