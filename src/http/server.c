@@ -67,6 +67,8 @@ typedef struct conn_ctx {
 	size_t len, cap;
 	int too_big;
 	http_deferred *deferred;   /* queued to the writer; answered on resume */
+	struct timespec t0;        /* when the deferred request was dispatched */
+	char ip[64];
 } conn_ctx;
 
 void http_defer(http_request *req, http_deferred *d)
@@ -222,6 +224,17 @@ static enum MHD_Result answer(struct MHD_Connection *c, http_response *res)
 	return ret;
 }
 
+/* One structured log line per request. */
+static void log_request(const char *ip, const char *method, const char *url, int status,
+			const struct timespec *t0, const char *user)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	fprintf(stderr, "{\"ts\":%lld,\"ip\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\",\"status\":%d,\"ms\":%.3f,\"user\":\"%s\"}\n",
+		(long long)time(NULL), ip, method, url, status, ms, user);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -266,6 +279,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx->deferred = NULL;
 		d->reply(d, &res);
 		d->release(d);
+		if (!s->quiet)
+			log_request(ctx->ip, method, url, res.status, &ctx->t0, "");
 		return answer(c, &res);
 	}
 	if (ctx->too_big) {
@@ -284,7 +299,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req.server_ctx = &s->shared;
 	client_ip(c, req.ip, sizeof req.ip);
 
-	struct timespec t0, t1;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	req.store = pool_get(s);
 	router_dispatch(&req, &res);
@@ -294,6 +309,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		d->conn = c;
 		d->job.done = deferred_done;
 		ctx->deferred = d;
+		ctx->t0 = t0;
+		snprintf(ctx->ip, sizeof ctx->ip, "%s", req.ip);
 		MHD_suspend_connection(c);
 		if (!s->writer || store_writer_submit(s->writer, &d->job)) {
 			deferred_run_now(req.store, d);
@@ -303,13 +320,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	pool_put(s, req.store);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!s->quiet) {
-		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-		fprintf(stderr, "{\"ts\":%lld,\"ip\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\",\"status\":%d,\"ms\":%.3f,\"user\":\"%s\"}\n",
-			(long long)time(NULL), req.ip, method, url, res.status, ms,
-			req.user ? req.user->username : "");
-	}
+	if (!s->quiet)
+		log_request(req.ip, method, url, res.status, &t0, req.user ? req.user->username : "");
 	(void)version;
 	return answer(c, &res);
 }
@@ -413,7 +425,7 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_END);
 	if (!s->d) {
