@@ -6,7 +6,9 @@
  *        (public in the route table: the device authenticates itself;
  *        bad token 401, malformed 400; the reading is committed first,
  *        in a batch of the server's group-commit writer: see http_defer)
- *   GET  /api/gate/readings?date=&limit=        the day's readings
+ *   GET  /api/gate/readings?date=&limit=        the day's readings, and the
+ *        day's counts by decision; ?latest=N: the last N, newest first
+ *        (the gate monitor page; gate staff, the reporter, admin)
  *   GET  /api/gate/observations?date=&open=1    the temporary observation room
  *   POST /api/gate/observations/{id}/end {"outcome","note"}
  *   GET  /api/gate/devices                      POST /api/gate/devices {"name","gate"}
@@ -173,7 +175,7 @@ static int add_reading(void *ctx, const gate_reading_rec *r)
 void api_gate_readings_list(http_request *req, http_response *res)
 {
 	int64_t school = req->user->school_id;
-	if (http_deny(req, res, POL_RETURN_READ, school, 0))
+	if (http_deny(req, res, POL_GATE_MONITOR, school, 0))
 		return;
 	const char *date = http_arg(req, "date");
 	char tbuf[11];
@@ -186,15 +188,26 @@ void api_gate_readings_list(http_request *req, http_response *res)
 		return;
 	}
 	const char *lv = http_arg(req, "limit");
+	const char *latest = http_arg(req, "latest");
 	int64_t limit = lv ? http_parse_id(lv) : 1000;
 	if (limit <= 0 || limit > 100000) {
 		http_error(res, 400, "invalid", "limit", "limit 应为 1–100000");
 		return;
 	}
-	readings_ctx x = { cJSON_CreateArray(), limit, 0 };
+	int64_t last = latest ? http_parse_id(latest) : 0;
+	if (latest && (last <= 0 || last > 1000)) {
+		http_error(res, 400, "invalid", "latest", "latest 应为 1–1000 (latest must be 1–1000)");
+		return;
+	}
+	readings_ctx x = { cJSON_CreateArray(), latest ? last : limit, 0 };
+	int64_t n[3] = { 0, 0, 0 };
 	jy_err err;
 	err_clear(&err);
-	if (store_gate_reading_list(req->store, school, date, add_reading, &x, &err)) {
+	int rc = latest ? store_gate_reading_latest(req->store, school, date, last, add_reading, &x, &err)
+			: store_gate_reading_list(req->store, school, date, add_reading, &x, &err);
+	if (!rc)
+		rc = store_gate_day_counts(req->store, school, date, &n[0], &n[1], &n[2], &err);
+	if (rc) {
 		cJSON_Delete(x.items);
 		http_error_from(res, &err);
 		return;
@@ -202,6 +215,10 @@ void api_gate_readings_list(http_request *req, http_response *res)
 	http_audit(req, "read", "gate_readings", "", 0, date);
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "date", date);
+	cJSON *c = cJSON_AddObjectToObject(j, "counts");
+	cJSON_AddNumberToObject(c, "admit", (double)n[0]);
+	cJSON_AddNumberToObject(c, "recheck", (double)n[1]);
+	cJSON_AddNumberToObject(c, "refuse", (double)n[2]);
 	cJSON_AddItemToObject(j, "items", x.items);
 	http_json(res, 200, j);
 }

@@ -253,6 +253,12 @@ typedef int (*store_gate_reading_cb)(void *ctx, const gate_reading_rec *r);
 /* Readings of the school (date NULL = every day), by time. */
 int store_gate_reading_list(store *s, int64_t school_id, const char *date,
 			    store_gate_reading_cb cb, void *ctx, jy_err *err);
+/* The day's last readings, newest first (at most limit). */
+int store_gate_reading_latest(store *s, int64_t school_id, const char *date, int64_t limit,
+			      store_gate_reading_cb cb, void *ctx, jy_err *err);
+/* How many of the day's readings were admitted, sent to recheck, refused. */
+int store_gate_day_counts(store *s, int64_t school_id, const char *date, int64_t *admit,
+			  int64_t *recheck, int64_t *refuse, jy_err *err);
 
 typedef struct gate_day_rec {
 	int64_t person_id;
