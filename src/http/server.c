@@ -411,7 +411,7 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 			store_set_autocheckpoint(s->pool[i], 1000);
 	}
 	/* The writer; without it deferred writes run one by one. */
-	rc = store_writer_start(cfg->db_url, 0, &s->writer, err);
+	rc = store_writer_start(cfg->db_url, 0, s->ckpt_running ? 0 : -1, &s->writer, err);
 	if (rc) {
 		server_stop(s);
 		return rc;

@@ -84,7 +84,8 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-int store_writer_start(const char *url, int max_batch, store_writer **out, jy_err *err)
+int store_writer_start(const char *url, int max_batch, int ckpt_pages, store_writer **out,
+		       jy_err *err)
 {
 	*out = NULL;
 	store_writer *w = calloc(1, sizeof *w);
@@ -94,6 +95,8 @@ int store_writer_start(const char *url, int max_batch, store_writer **out, jy_er
 	int rc = store_open(url, &w->st, err);
 	if (!rc)
 		rc = store_set_durable(w->st, err);
+	if (!rc && ckpt_pages >= 0)
+		store_set_autocheckpoint(w->st, ckpt_pages);
 	if (rc) {
 		store_close(w->st);
 		free(w);

@@ -52,10 +52,13 @@ typedef struct store_writer store_writer;
 
 /*
  * Open the writer's own handle on url (durable commits) and start its
- * thread.  max_batch: most jobs per transaction (0 = 512).  The caller
- * owns *out (store_writer_stop).
+ * thread.  max_batch: most jobs per transaction (0 = 512).  ckpt_pages:
+ * as store_set_autocheckpoint (0 when someone else checkpoints, as the
+ * server's checkpointer thread does; negative = the backend's default).
+ * The caller owns *out (store_writer_free).
  */
-int store_writer_start(const char *url, int max_batch, store_writer **out, jy_err *err);
+int store_writer_start(const char *url, int max_batch, int ckpt_pages, store_writer **out,
+		       jy_err *err);
 
 /* Queue a job (any thread).  JY_EIO when the writer is stopping: the job
  * is then not queued and done is not called. */

@@ -254,7 +254,7 @@ static void test_writer_tells_every_job_exactly_once(void **state)
 	int before = count_test_audit();
 	store_writer *w = NULL;
 	jy_err err;
-	assert_int_equal(store_writer_start(fx.db, 64, &w, &err), 0);
+	assert_int_equal(store_writer_start(fx.db, 64, -1, &w, &err), 0);
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	test_job *jobs = calloc(SUBMITTERS * PER_SUBMITTER, sizeof *jobs);
 	submitter sb[SUBMITTERS];
@@ -294,7 +294,7 @@ static void test_writer_failed_batch_tells_all_and_stores_none(void **state)
 	(void)state;
 	int before = count_test_audit();
 	store_writer *w = NULL;
-	assert_int_equal(store_writer_start(fx.db, 0, &w, NULL), 0);
+	assert_int_equal(store_writer_start(fx.db, 0, -1, &w, NULL), 0);
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	hold_job h;
 	hold_start(w, &h);
@@ -372,7 +372,7 @@ static void test_writer_batch_sees_the_earlier_reading(void **state)
 {
 	(void)state;
 	store_writer *w = NULL;
-	assert_int_equal(store_writer_start(fx.db, 0, &w, NULL), 0);
+	assert_int_equal(store_writer_start(fx.db, 0, -1, &w, NULL), 0);
 	hold_job h;
 	hold_start(w, &h);
 	gate_job g[4];
