@@ -64,13 +64,35 @@ int gate_reading(store *s, const gate_device_rec *dev, const char *person_ref, d
 		 int64_t at, const char *ip, gate_answer *out, jy_err *err);
 
 /*
- * The whole of a terminal's request: check the device token (JY_EAUTH),
- * then gate_reading(), whose reads and writes are one transaction queued
- * behind the other writers of this process (store_write_lock) rather than
- * SQLite's sleep-and-retry.
+ * The whole of a terminal's request in a transaction of its own: check the
+ * device token (JY_EAUTH), then decide and store as gate_reading().
  */
 int gate_post(store *s, const char *token, const char *person_ref, double temperature, int64_t at,
 	      const char *ip, gate_answer *out, jy_err *err);
+
+/*
+ * One terminal's request for a batch of the group-commit writer
+ * (store/writer.h): the caller fills the inputs; gate_request_run() runs it
+ * inside the batch's transaction, so the decision sees every reading of
+ * earlier requests of the same batch (a recheck, then its confirmation).
+ */
+typedef struct gate_request {
+	char token[AUTH_TOKEN_HEX];
+	char person[48];
+	double temperature;
+	int64_t at;
+	char ip[64];
+	/* outcome: rc 0 and answer; or JY_EAUTH / JY_EINVAL and err (nothing
+	 * written for it) */
+	int rc;
+	jy_err err;
+	gate_answer answer;
+} gate_request;
+
+/* Run r inside the caller's transaction.  0 when r has its outcome (even
+ * a refusal of the request itself); negative when the transaction must be
+ * rolled back (err filled; r's outcome is then that error). */
+int gate_request_run(store *s, gate_request *r, jy_err *err);
 
 /* End a stay in the observation room (outcome released, sent_home or hospital). */
 int gate_observation_end(store *s, int64_t id, const char *outcome, const char *note,

@@ -690,7 +690,7 @@ int screening_run(store *s, int64_t school_id, const char *date, screening_row_c
 		rc = store_plan_summary(s, school_id, &batches, x.first, err);
 	x.plan = batches > 0;
 	if (!rc)
-		rc = store_return_people(s, school_id, add_expected, &x, err);
+		rc = store_screen_people(s, school_id, add_expected, &x, err);
 	if (!rc)
 		rc = store_hold_lift_list(s, school_id, 0, add_lift, &x.lifts, err);
 	if (!rc)

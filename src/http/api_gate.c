@@ -4,8 +4,11 @@
  *   POST /api/gate/readings  {"person","temperature","time"}  with
  *        Authorization: Bearer DEVICE_TOKEN  → {"decision","reason"}
  *        (public in the route table: the device authenticates itself;
- *        bad token 401, malformed 400; the reading is committed first)
- *   GET  /api/gate/readings?date=&limit=        the day's readings
+ *        bad token 401, malformed 400; the reading is committed first,
+ *        in a batch of the server's group-commit writer: see http_defer)
+ *   GET  /api/gate/readings?date=&limit=        the day's readings, and the
+ *        day's counts by decision; ?latest=N: the last N, newest first
+ *        (the gate monitor page; gate staff, the reporter, admin)
  *   GET  /api/gate/observations?date=&open=1    the temporary observation room
  *   POST /api/gate/observations/{id}/end {"outcome","note"}
  *   GET  /api/gate/devices                      POST /api/gate/devices {"name","gate"}
@@ -25,6 +28,46 @@ static int device_known(http_request *req, const char *token)
 {
 	gate_device_rec dev;
 	return token && gate_device_auth(req->store, token, &dev, NULL) == 0;
+}
+
+/* A reading on its way through the group-commit writer. */
+typedef struct gate_deferred {
+	http_deferred d; /* first: the server hands back &d */
+	gate_request req;
+} gate_deferred;
+
+static int gate_job_run(store *s, store_job *job, jy_err *err)
+{
+	gate_deferred *g = (gate_deferred *)(void *)job;
+	return gate_request_run(s, &g->req, err);
+}
+
+/* The answer once the reading's batch committed, or the error that kept
+ * it from being stored. */
+static void gate_reply(http_deferred *d, http_response *res)
+{
+	gate_deferred *g = (gate_deferred *)(void *)d;
+	if (d->rc) {
+		http_error_from(res, &d->err);
+		return;
+	}
+	if (g->req.rc == JY_EAUTH) {
+		http_error(res, 401, "unauthorized", NULL, "设备令牌无效 (invalid device token)");
+		return;
+	}
+	if (g->req.rc) {
+		http_error_from(res, &g->req.err);
+		return;
+	}
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "decision", g->req.answer.decision);
+	cJSON_AddStringToObject(j, "reason", g->req.answer.reason);
+	http_json(res, 200, j);
+}
+
+static void gate_release(http_deferred *d)
+{
+	free(d);
 }
 
 void api_gate_reading(http_request *req, http_response *res)
@@ -87,22 +130,20 @@ void api_gate_reading(http_request *req, http_response *res)
 		}
 		return;
 	}
-	gate_answer ans;
-	jy_err err;
-	err_clear(&err);
-	int rc = gate_post(req->store, token, person, temperature, when, req->ip, &ans, &err);
-	if (rc == JY_EAUTH) {
-		http_error(res, 401, "unauthorized", NULL, "设备令牌无效 (invalid device token)");
+	gate_deferred *g = calloc(1, sizeof *g);
+	if (!g) {
+		http_error(res, 503, "unavailable", NULL, "服务繁忙 (out of memory)");
 		return;
 	}
-	if (rc) {
-		http_error_from(res, &err);
-		return;
-	}
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "decision", ans.decision);
-	cJSON_AddStringToObject(j, "reason", ans.reason);
-	http_json(res, 200, j);
+	snprintf(g->req.token, sizeof g->req.token, "%s", token);
+	snprintf(g->req.person, sizeof g->req.person, "%s", person);
+	g->req.temperature = temperature;
+	g->req.at = when;
+	snprintf(g->req.ip, sizeof g->req.ip, "%s", req->ip);
+	g->d.job.run = gate_job_run;
+	g->d.reply = gate_reply;
+	g->d.release = gate_release;
+	http_defer(req, &g->d);
 }
 
 typedef struct readings_ctx {
@@ -134,7 +175,7 @@ static int add_reading(void *ctx, const gate_reading_rec *r)
 void api_gate_readings_list(http_request *req, http_response *res)
 {
 	int64_t school = req->user->school_id;
-	if (http_deny(req, res, POL_RETURN_READ, school, 0))
+	if (http_deny(req, res, POL_GATE_MONITOR, school, 0))
 		return;
 	const char *date = http_arg(req, "date");
 	char tbuf[11];
@@ -147,15 +188,26 @@ void api_gate_readings_list(http_request *req, http_response *res)
 		return;
 	}
 	const char *lv = http_arg(req, "limit");
+	const char *latest = http_arg(req, "latest");
 	int64_t limit = lv ? http_parse_id(lv) : 1000;
 	if (limit <= 0 || limit > 100000) {
 		http_error(res, 400, "invalid", "limit", "limit 应为 1–100000");
 		return;
 	}
-	readings_ctx x = { cJSON_CreateArray(), limit, 0 };
+	int64_t last = latest ? http_parse_id(latest) : 0;
+	if (latest && (last <= 0 || last > 1000)) {
+		http_error(res, 400, "invalid", "latest", "latest 应为 1–1000 (latest must be 1–1000)");
+		return;
+	}
+	readings_ctx x = { cJSON_CreateArray(), latest ? last : limit, 0 };
+	int64_t n[3] = { 0, 0, 0 };
 	jy_err err;
 	err_clear(&err);
-	if (store_gate_reading_list(req->store, school, date, add_reading, &x, &err)) {
+	int rc = latest ? store_gate_reading_latest(req->store, school, date, last, add_reading, &x, &err)
+			: store_gate_reading_list(req->store, school, date, add_reading, &x, &err);
+	if (!rc)
+		rc = store_gate_day_counts(req->store, school, date, &n[0], &n[1], &n[2], &err);
+	if (rc) {
 		cJSON_Delete(x.items);
 		http_error_from(res, &err);
 		return;
@@ -163,6 +215,10 @@ void api_gate_readings_list(http_request *req, http_response *res)
 	http_audit(req, "read", "gate_readings", "", 0, date);
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "date", date);
+	cJSON *c = cJSON_AddObjectToObject(j, "counts");
+	cJSON_AddNumberToObject(c, "admit", (double)n[0]);
+	cJSON_AddNumberToObject(c, "recheck", (double)n[1]);
+	cJSON_AddNumberToObject(c, "refuse", (double)n[2]);
 	cJSON_AddItemToObject(j, "items", x.items);
 	http_json(res, 200, j);
 }

@@ -17,11 +17,14 @@
 #include <cjson/cJSON.h>
 
 #include "store/store.h"
+#include "store/writer.h"
 
 #define HTTP_MAX_BODY (1024 * 1024)   /* bytes; larger bodies get 413 */
 #define HTTP_MAX_PARAMS 4
 
 typedef struct http_request http_request;
+typedef struct http_response http_response;
+typedef struct http_deferred http_deferred;
 
 /* Look up a query-string argument, a header or a cookie (NULL when absent). */
 typedef const char *(*http_lookup_fn)(void *conn, int kind, const char *key);
@@ -40,9 +43,10 @@ struct http_request {
 	user_rec *user;            /* logged-in user, NULL on public routes */
 	store *store;              /* a pooled handle for this request */
 	const void *server_ctx;    /* the server's shared state (rate limits …) */
+	http_deferred *deferred;   /* set by http_defer(): the answer comes later */
 };
 
-typedef struct http_response {
+struct http_response {
 	int status;
 	const char *content_type;  /* static string */
 	char *body;                /* malloc'd; freed by the server */
@@ -52,7 +56,31 @@ typedef struct http_response {
 	char etag[72];             /* "" = none */
 	char extra_header[2][160]; /* "Name: value" lines, "" = none */
 	int cacheable;             /* static assets may be cached; API answers never */
-} http_response;
+};
+
+/*
+ * A write answered after its batch commits (group commit, store/writer.h).
+ * The handler allocates a struct that begins with this one, sets job.run,
+ * reply and release, and calls http_defer() instead of answering.  The
+ * server suspends the connection (its MHD thread serves others meanwhile),
+ * queues the job for the writer, and once the job is told its outcome
+ * (rc, err) calls reply() on an MHD thread to fill the answer, then
+ * release() to free the struct.  Without a writer (or while it stops) the
+ * job runs at once in a transaction of its own on the request's handle.
+ */
+struct http_deferred {
+	store_job job;
+	void (*reply)(http_deferred *d, http_response *res);
+	void (*release)(http_deferred *d);
+	/* filled by the server */
+	int rc;                    /* the batch's outcome: 0 = committed */
+	jy_err err;
+	void *conn;
+};
+
+/* Hand d to the server (see http_deferred); the handler then returns
+ * without filling res. */
+void http_defer(http_request *req, http_deferred *d);
 
 const char *http_arg(const http_request *r, const char *key);
 const char *http_header(const http_request *r, const char *key);

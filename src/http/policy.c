@@ -88,6 +88,10 @@ int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
 			  is(u, "teacher") || is(u, "district");
 		break;
+	case POL_GATE_MONITOR:
+		allowed = is(u, "admin") || is(u, "principal") || is(u, "reporter") ||
+			  is(u, "gate") || is(u, "district");
+		break;
 	case POL_RETURN_PLAN:
 	case POL_GATE_DEVICE:
 		allowed = is(u, "admin");

@@ -51,6 +51,7 @@ typedef enum policy_action {
 	POL_KEY_CARER_ASSIGN,  /* name the staff member caring for a key-group student */
 	POL_OBSERVATION_MANAGE, /* end a stay in the temporary observation room */
 	POL_GATE_DEVICE,       /* register gate devices */
+	POL_GATE_MONITOR,      /* the day's gate readings and decisions (gate staff too) */
 	/* Cases and contacts (病例与密接): */
 	POL_CASE_READ,         /* cases, isolation rooms, chains (school roles; not teachers) */
 	POL_CASE_WRITE,        /* open and change cases, isolation, handovers, ad-hoc presence */

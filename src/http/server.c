@@ -12,6 +12,13 @@
  * in pieces; they are collected up to HTTP_MAX_BODY and anything larger is
  * answered 413 without reading further into memory.
  *
+ * Group commit: a handler whose write may wait for a batch (a gate reading)
+ * hands it over with http_defer(); the connection is suspended
+ * (MHD_suspend_connection), the job goes to the server's one writer
+ * (store/writer.h), and when the batch has committed durably the writer
+ * resumes the connection and on_request is called again to answer.  The
+ * two MHD threads never wait for a commit.
+ *
  * Every response carries the security headers (CSP, nosniff, frame
  * ancestors, referrer policy); API answers are never cached.
  */
@@ -31,6 +38,7 @@
 
 #include "http/internal.h"
 #include "store/store.h"
+#include "store/writer.h"
 
 struct server {
 	struct MHD_Daemon *d;
@@ -45,6 +53,9 @@ struct server {
 	int port;
 	int quiet;
 	server_shared shared;
+	/* Group commit: writes that ask for it (http_defer) are queued to
+	 * this one writer; their connections are suspended meanwhile. */
+	store_writer *writer;
 	pthread_mutex_t pool_mu;
 	pthread_cond_t pool_cv;
 	store **pool;
@@ -55,7 +66,45 @@ typedef struct conn_ctx {
 	char *body;
 	size_t len, cap;
 	int too_big;
+	http_deferred *deferred;   /* queued to the writer; answered on resume */
+	struct timespec t0;        /* when the deferred request was dispatched */
+	char ip[64];
 } conn_ctx;
+
+void http_defer(http_request *req, http_deferred *d)
+{
+	req->deferred = d;
+}
+
+/* The writer's word on a deferred job (writer thread): keep the outcome
+ * and let MHD call on_request again for its connection. */
+static void deferred_done(store_job *job, int rc, const jy_err *err)
+{
+	http_deferred *d = (http_deferred *)(void *)job;
+	d->rc = rc;
+	if (err)
+		d->err = *err;
+	else
+		err_clear(&d->err);
+	MHD_resume_connection(d->conn);
+}
+
+/* Run a deferred job now, in a transaction of its own (no writer). */
+static void deferred_run_now(store *st, http_deferred *d)
+{
+	jy_err err;
+	err_clear(&err);
+	int rc = store_begin(st, &err);
+	if (!rc) {
+		rc = d->job.run(st, &d->job, &err);
+		if (!rc)
+			rc = store_commit(st, &err);
+		else
+			store_rollback(st);
+	}
+	d->rc = rc;
+	d->err = err;
+}
 
 #define CHECKPOINT_EVERY_MS 250
 
@@ -175,6 +224,17 @@ static enum MHD_Result answer(struct MHD_Connection *c, http_response *res)
 	return ret;
 }
 
+/* One structured log line per request. */
+static void log_request(const char *ip, const char *method, const char *url, int status,
+			const struct timespec *t0, const char *user)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	fprintf(stderr, "{\"ts\":%lld,\"ip\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\",\"status\":%d,\"ms\":%.3f,\"user\":\"%s\"}\n",
+		(long long)time(NULL), ip, method, url, status, ms, user);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
@@ -213,6 +273,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 
 	http_response res;
 	memset(&res, 0, sizeof res);
+	if (ctx->deferred) {
+		/* Resumed: the writer has told the job its outcome. */
+		http_deferred *d = ctx->deferred;
+		ctx->deferred = NULL;
+		d->reply(d, &res);
+		d->release(d);
+		if (!s->quiet)
+			log_request(ctx->ip, method, url, res.status, &ctx->t0, "");
+		return answer(c, &res);
+	}
 	if (ctx->too_big) {
 		http_error(&res, 413, "too_large", NULL,
 			   "请求体超过 %d 字节 (request body over %d bytes)", HTTP_MAX_BODY, HTTP_MAX_BODY);
@@ -229,18 +299,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req.server_ctx = &s->shared;
 	client_ip(c, req.ip, sizeof req.ip);
 
-	struct timespec t0, t1;
+	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	req.store = pool_get(s);
 	router_dispatch(&req, &res);
-	pool_put(s, req.store);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!s->quiet) {
-		double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-		fprintf(stderr, "{\"ts\":%lld,\"ip\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\",\"status\":%d,\"ms\":%.3f,\"user\":\"%s\"}\n",
-			(long long)time(NULL), req.ip, method, url, res.status, ms,
-			req.user ? req.user->username : "");
+	http_deferred *d = req.deferred;
+	if (d) {
+		/* Suspend before queueing: the writer may resume at once. */
+		d->conn = c;
+		d->job.done = deferred_done;
+		ctx->deferred = d;
+		ctx->t0 = t0;
+		snprintf(ctx->ip, sizeof ctx->ip, "%s", req.ip);
+		MHD_suspend_connection(c);
+		if (!s->writer || store_writer_submit(s->writer, &d->job)) {
+			deferred_run_now(req.store, d);
+			MHD_resume_connection(c);
+		}
+		pool_put(s, req.store);
+		return MHD_YES;
 	}
+	pool_put(s, req.store);
+	if (!s->quiet)
+		log_request(req.ip, method, url, res.status, &t0, req.user ? req.user->username : "");
 	(void)version;
 	return answer(c, &res);
 }
@@ -253,6 +334,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	conn_ctx *ctx = *con_cls;
 	if (ctx) {
+		/* A job told but never answered (the daemon stopping). */
+		if (ctx->deferred)
+			ctx->deferred->release(ctx->deferred);
 		free(ctx->body);
 		free(ctx);
 		*con_cls = NULL;
@@ -326,15 +410,22 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 		for (int i = 0; i < s->pool_free; i++)
 			store_set_autocheckpoint(s->pool[i], 1000);
 	}
+	/* The writer; without it deferred writes run one by one. */
+	rc = store_writer_start(cfg->db_url, 0, s->ckpt_running ? 0 : -1, &s->writer, err);
+	if (rc) {
+		server_stop(s);
+		return rc;
+	}
 	s->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
+		NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
 		MHD_OPTION_END);
 	if (!s->d) {
@@ -356,8 +447,12 @@ void server_stop(server *s)
 {
 	if (!s)
 		return;
+	/* Drain the writer first: it resumes every suspended connection,
+	 * which MHD then answers; later writes run one by one. */
+	store_writer_stop(s->writer);
 	if (s->d)
 		MHD_stop_daemon(s->d);
+	store_writer_free(s->writer);
 	if (s->ckpt_running) {
 		pthread_mutex_lock(&s->ckpt_mu);
 		s->stopping = 1;

@@ -12,25 +12,9 @@
  */
 #include "store/returns.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 
 #include "store/store_int.h"
-
-/* The process's writers' queue (see store_write_lock). */
-static pthread_mutex_t write_queue = PTHREAD_MUTEX_INITIALIZER;
-
-void store_write_lock(store *s)
-{
-	(void)s;
-	pthread_mutex_lock(&write_queue);
-}
-
-void store_write_unlock(store *s)
-{
-	(void)s;
-	pthread_mutex_unlock(&write_queue);
-}
 
 static int run(db_stmt *st, jy_err *err)
 {
@@ -991,6 +975,32 @@ int store_gate_reading_last(store *s, int64_t person_id, int64_t since, int64_t 
 		"没有读数 (no reading)");
 }
 
+/* Step a statement of the reading columns, one record per row. */
+static int reading_walk(db_stmt *st, store_gate_reading_cb cb, void *ctx, jy_err *err)
+{
+	int rc;
+	gate_reading_rec r;
+	while ((rc = db_step(st, err)) == 1) {
+		r.id = db_col_i64(st, 0);
+		r.school_id = db_col_i64(st, 1);
+		r.device_id = db_col_i64(st, 2);
+		r.person_id = db_col_i64(st, 3);
+		r.at = db_col_i64(st, 4);
+		r.received_at = db_col_i64(st, 5);
+		COPY_COL(r.person_ref, st, 6);
+		r.temperature = db_col_double(st, 7);
+		COPY_COL(r.date, st, 8);
+		COPY_COL(r.decision, st, 9);
+		COPY_COL(r.reason, st, 10);
+		COPY_COL(r.gate, st, 11);
+		COPY_COL(r.number, st, 12);
+		if (cb(ctx, &r))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int store_gate_reading_list(store *s, int64_t school_id, const char *date,
 			    store_gate_reading_cb cb, void *ctx, jy_err *err)
 {
@@ -1011,24 +1021,49 @@ int store_gate_reading_list(store *s, int64_t school_id, const char *date,
 	db_bind_i64(st, 1, school_id);
 	if (date)
 		db_bind_text(st, 2, date);
+	return reading_walk(st, cb, ctx, err);
+}
+
+int store_gate_reading_latest(store *s, int64_t school_id, const char *date, int64_t limit,
+			      store_gate_reading_cb cb, void *ctx, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT r.id, r.school_id, r.device_id, COALESCE(r.person_id, 0), r.at, r.received_at, "
+		"r.person_ref, r.temperature, r.date, r.decision, r.reason, d.gate, "
+		"COALESCE(p.number, r.person_ref) FROM gate_reading r JOIN gate_device d ON d.id = r.device_id "
+		"LEFT JOIN person p ON p.id = r.person_id WHERE r.school_id = ? AND r.date = ? "
+		"ORDER BY r.id DESC LIMIT ?";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, date);
+	db_bind_i64(st, 3, limit);
+	return reading_walk(st, cb, ctx, err);
+}
+
+int store_gate_day_counts(store *s, int64_t school_id, const char *date, int64_t *admit,
+			  int64_t *recheck, int64_t *refuse, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT decision, COUNT(*) FROM gate_reading WHERE school_id = ? AND date = ? "
+		"GROUP BY decision";
+	*admit = *recheck = *refuse = 0;
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, date);
 	int rc;
-	gate_reading_rec r;
 	while ((rc = db_step(st, err)) == 1) {
-		r.id = db_col_i64(st, 0);
-		r.school_id = db_col_i64(st, 1);
-		r.device_id = db_col_i64(st, 2);
-		r.person_id = db_col_i64(st, 3);
-		r.at = db_col_i64(st, 4);
-		r.received_at = db_col_i64(st, 5);
-		COPY_COL(r.person_ref, st, 6);
-		r.temperature = db_col_double(st, 7);
-		COPY_COL(r.date, st, 8);
-		COPY_COL(r.decision, st, 9);
-		COPY_COL(r.reason, st, 10);
-		COPY_COL(r.gate, st, 11);
-		COPY_COL(r.number, st, 12);
-		if (cb(ctx, &r))
-			break;
+		const char *d = db_col_text(st, 0);
+		int64_t n = db_col_i64(st, 1);
+		if (!strcmp(d, "admit"))
+			*admit = n;
+		else if (!strcmp(d, "recheck"))
+			*recheck = n;
+		else if (!strcmp(d, "refuse"))
+			*refuse = n;
 	}
 	db_done(st);
 	return rc < 0 ? rc : 0;
@@ -1495,6 +1530,37 @@ int store_return_people(store *s, int64_t school_id, store_return_person_cb cb, 
 		COPY_COL(p.return_date, st, 8);
 		p.declared = (int)db_col_i64(st, 9);
 		COPY_COL(p.open_absence, st, 10);
+		if (cb(ctx, &p))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_screen_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
+			jy_err *err)
+{
+	static const char sql[] =
+		"SELECT p.id, p.kind, p.number, p.name, COALESCE(c.name, ''), "
+		"COALESCE(b.return_date, '') "
+		"FROM person p LEFT JOIN class c ON c.id = p.class_id "
+		"LEFT JOIN return_batch_class bc ON bc.class_id = p.class_id "
+		"LEFT JOIN return_batch b ON b.id = bc.batch_id "
+		"WHERE p.school_id = ? AND p.active = 1";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	int rc;
+	return_person p;
+	memset(&p, 0, sizeof p);
+	while ((rc = db_step(st, err)) == 1) {
+		p.id = db_col_i64(st, 0);
+		COPY_COL(p.kind, st, 1);
+		COPY_COL(p.number, st, 2);
+		COPY_COL(p.name, st, 3);
+		COPY_COL(p.class_name, st, 4);
+		COPY_COL(p.return_date, st, 5);
 		if (cb(ctx, &p))
 			break;
 	}

@@ -253,6 +253,12 @@ typedef int (*store_gate_reading_cb)(void *ctx, const gate_reading_rec *r);
 /* Readings of the school (date NULL = every day), by time. */
 int store_gate_reading_list(store *s, int64_t school_id, const char *date,
 			    store_gate_reading_cb cb, void *ctx, jy_err *err);
+/* The day's last readings, newest first (at most limit). */
+int store_gate_reading_latest(store *s, int64_t school_id, const char *date, int64_t limit,
+			      store_gate_reading_cb cb, void *ctx, jy_err *err);
+/* How many of the day's readings were admitted, sent to recheck, refused. */
+int store_gate_day_counts(store *s, int64_t school_id, const char *date, int64_t *admit,
+			  int64_t *recheck, int64_t *refuse, jy_err *err);
 
 typedef struct gate_day_rec {
 	int64_t person_id;
@@ -262,17 +268,6 @@ typedef int (*store_gate_day_cb)(void *ctx, const gate_day_rec *r);
 /* Per person: the last day admitted and refused, up to and including date. */
 int store_gate_person_days(store *s, int64_t school_id, const char *date, store_gate_day_cb cb,
 			   void *ctx, jy_err *err);
-
-/*
- * Queue for the write lock within this process.  SQLite has one writer per
- * database; a connection that finds it taken sleeps and retries (1, 2, 5,
- * 10 ms …), which costs the gate's readings milliseconds each under load.
- * Writers that take this lock around their transaction wait their turn on
- * a mutex instead.  One lock for the process (the server serves one
- * database).
- */
-void store_write_lock(store *s);
-void store_write_unlock(store *s);
 
 /* The alert rule a refusal at the gate opens its alert under. */
 int store_gate_rule_id(store *s, int64_t *id, jy_err *err);
@@ -383,6 +378,11 @@ typedef struct return_person {
 typedef int (*store_return_person_cb)(void *ctx, const return_person *p);
 /* Every active person of the school, by class and number. */
 int store_return_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
+			jy_err *err);
+/* The same people for a screening run, in no particular order, with only
+ * id, kind, number, name, class_name and return_date filled (no per-person
+ * subqueries, no sort: the run sorts by id itself). */
+int store_screen_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
 			jy_err *err);
 
 #endif

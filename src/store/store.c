@@ -197,3 +197,10 @@ void store_set_autocheckpoint(store *s, int pages)
 {
 	db_set_autocheckpoint(s->db, pages);
 }
+
+int store_set_durable(store *s, jy_err *err)
+{
+	if (!strcmp(db_backend(s->db), "sqlite"))
+		return db_exec(s->db, "PRAGMA synchronous=FULL", err);
+	return 0;
+}

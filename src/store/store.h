@@ -44,6 +44,13 @@ void store_rollback(store *s);
 int store_checkpoint(store *s, jy_err *err);
 void store_set_autocheckpoint(store *s, int pages);
 
+/* Make every commit on this handle durable against a power cut, not only
+ * against the process dying.  SQLite (WAL, synchronous=NORMAL elsewhere):
+ * synchronous=FULL, an fsync of the log at each commit; PostgreSQL commits
+ * durably already (synchronous_commit on).  For the group-commit writer,
+ * whose one fsync covers a whole batch. */
+int store_set_durable(store *s, jy_err *err);
+
 /* Online backup (SQLite backup API). */
 int store_backup(store *s, const char *path, jy_err *err);
 

@@ -109,6 +109,9 @@ for (const [key, u] of Object.entries(users)) {
 		PASSWORD + '\n');
 }
 
+// A gate terminal for the gate monitor's test.
+const gateToken = run(['device', 'add', '--db', db, '--name', 'e2e-东门', '--gate', '东门']).trim();
+
 const dataSeconds = ((Date.now() - started) / 1000).toFixed(1);
 
 // ---------------------------------------------------------------- server
@@ -411,7 +414,7 @@ test('teacher on a 360 px phone: no horizontal scroll on the class, a person, th
 
 test('gate: no roster, no places, no personal data', async () => {
 	await login('gate');
-	sameList(await navTexts(), [zh['nav.account']], 'gate navigation');
+	sameList(await navTexts(), [zh['nav.gate'], zh['nav.account']], 'gate navigation');
 	await shot('gate');
 	for (const p of ['/people', '/class', '/places', '/overview', '/audit', '/check', '/alerts', '/tasks', '/report',
 		'/admin/rules', '/admin/calendar']) {
@@ -419,6 +422,40 @@ test('gate: no roster, no places, no personal data', async () => {
 		assert(await h1() === zh['err.forbidden.title'], `${p} not refused to gate`);
 	}
 	assert(await apiStatus(page, '/api/people') === 403, 'the people API answers gate');
+});
+
+test('gate monitor: a terminal\'s reading appears within one refresh, with its decision counted', async () => {
+	const post = async (person, temperature) => {
+		const r = await fetch(base + '/api/gate/readings', {
+			method: 'POST',
+			headers: { Authorization: 'Bearer ' + gateToken, 'Content-Type': 'application/json' },
+			body: JSON.stringify({ person, temperature, time: new Date().toISOString() }),
+		});
+		assert(r.status === 200, 'reading answered ' + r.status);
+		return (await r.json()).decision;
+	};
+	const total = async () => (await Promise.all(['admit', 'recheck', 'refuse'].map((d) =>
+		page.locator(`[data-testid=gate-${d}] .stat-value`).textContent()))).reduce((a, x) => a + num(x), 0);
+	const first = students[1].number, second = students[2].number;
+	await post(first, 36.6);
+	await login('gate');
+	await page.getByRole('link', { name: zh['nav.gate'], exact: true }).click();
+	assert(await h1() === zh['gate.title'], 'gate monitor title');
+	const table = page.locator('[data-testid=gate-readings]');
+	await table.getByText(first, { exact: true }).first().waitFor();
+	const before = await total();
+	assert(before >= 1, 'the first reading is counted');
+	const d = await post(second, 37.6);
+	assert(['recheck', 'refuse'].includes(d), 'a fever is not admitted: ' + d);
+	// No reload: the page fetches again every 5 seconds.
+	await table.getByText(second, { exact: true }).first().waitFor({ timeout: 12000 });
+	await until(async () => (await total()) === before + 1, 'the counts to move', 12000);
+	await shot('gate-monitor');
+	await noHorizontalScroll();
+	// Logistics may not open it.
+	await login('logistics');
+	await page.goto(base + '/gate');
+	assert(await h1() === zh['err.forbidden.title'], '/gate not refused to logistics');
 });
 
 test('logistics: places, no roster', async () => {

@@ -278,7 +278,15 @@ static void test_gate_reading_contract(void **state)
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "observation"), "outcome")->valuestring, "sent_home");
 	cJSON_Delete(j);
 	status_is("POST", path, reporter, "{\"outcome\":\"released\"}", 409);
-	status_is("GET", "/api/gate/readings", gate, NULL, 403);
+	/* The gate monitor: gate staff see the day's readings and counts. */
+	j = call("GET", "/api/gate/readings?date=2020-05-12&latest=2", gate, NULL, 200);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
+	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "counts"), "refuse")->valuedouble >= 1);
+	cJSON_Delete(j);
+	status_is("GET", "/api/gate/readings?latest=0", gate, NULL, 400);
+	char teacher[256];
+	login("teacher", teacher, sizeof teacher);
+	status_is("GET", "/api/gate/readings", teacher, NULL, 403);
 	/* Devices: the admin registers one over HTTP and it works at once. */
 	status_is("POST", "/api/gate/devices", reporter, "{\"name\":\"西门\",\"gate\":\"西门\"}", 403);
 	j = call("POST", "/api/gate/devices", admin, "{\"name\":\"西门1号\",\"gate\":\"西门\"}", 201);

@@ -160,6 +160,13 @@ static void test_policy_return_to_school(void **state)
 	assert_int_equal(policy_check(&g, POL_DECLARATION_READ, &own), JY_EPERM);
 	assert_int_equal(policy_check(&l, POL_RETURN_READ, &school), JY_EPERM);
 	assert_int_equal(policy_check(&l, POL_GATE_DEVICE, &school), JY_EPERM);
+	/* The gate monitor: gate staff, the reporter and admin; not logistics,
+	 * not another school's gate. */
+	assert_int_equal(policy_check(&g, POL_GATE_MONITOR, &school), 0);
+	assert_int_equal(policy_check(&g, POL_GATE_MONITOR, &elsewhere), JY_EPERM);
+	assert_int_equal(policy_check(&r, POL_GATE_MONITOR, &school), 0);
+	assert_int_equal(policy_check(&a, POL_GATE_MONITOR, &school), 0);
+	assert_int_equal(policy_check(&l, POL_GATE_MONITOR, &school), JY_EPERM);
 	/* The district reads every school and edits the rules, nothing else. */
 	user_rec d = user("district", "district", 0, 0);
 	assert_int_equal(policy_check(&d, POL_RETURN_READ, &elsewhere), 0);

@@ -468,6 +468,21 @@ export const zh = {
 	'report.note': '复课证明',
 	'report.signReporter': '疫情报告人：',
 	'report.signPrincipal': '校长：',
+	// The gate monitor (pages/gate.js).
+	'nav.gate': '校门监控',
+	'gate.title': '校门监控',
+	'gate.lead': '{date} 各校门的测温读数与准入决定，每 5 秒刷新。',
+	'gate.at': '时间',
+	'gate.person': '学号/卡号',
+	'gate.temperature': '体温',
+	'gate.decision': '决定',
+	'gate.decision.admit': '准予入校',
+	'gate.decision.recheck': '休息后复测',
+	'gate.decision.refuse': '拒绝入校',
+	'gate.reason': '原因',
+	'gate.gate': '校门',
+	'gate.none': '今天还没有读数',
+	'gate.updated': '更新于 {time}',
 };
 
 export const en = {
@@ -930,6 +945,21 @@ export const en = {
 	'report.note': 'Doctor’s note',
 	'report.signReporter': 'Epidemic reporter:',
 	'report.signPrincipal': 'Principal:',
+	// The gate monitor (pages/gate.js).
+	'nav.gate': 'Gate monitor',
+	'gate.title': 'Gate monitor',
+	'gate.lead': 'Readings and decisions at the gates on {date}, refreshed every 5 seconds.',
+	'gate.at': 'Time',
+	'gate.person': 'Number or card',
+	'gate.temperature': 'Temperature',
+	'gate.decision': 'Decision',
+	'gate.decision.admit': 'Admitted',
+	'gate.decision.recheck': 'Measure again after rest',
+	'gate.decision.refuse': 'Refused',
+	'gate.reason': 'Reason',
+	'gate.gate': 'Gate',
+	'gate.none': 'No readings yet today',
+	'gate.updated': 'Updated {time}',
 };
 
 const tables = { 'zh-CN': zh, en };

@@ -8,6 +8,7 @@ import audit from './audit.js';
 import calendar from './calendar.js';
 import census from './census.js';
 import check from './check.js';
+import gate from './gate.js';
 import myclass from './myclass.js';
 import overview from './overview.js';
 import people from './people.js';
@@ -34,5 +35,6 @@ export default [
 	calendar,
 	users,
 	audit,
+	gate,
 	account,
 ];
