@@ -8,6 +8,8 @@
 // re-renders).  Numbers and times are formatted for the current language
 // with Intl.  tests/e2e/run.mjs checks that both tables have the same keys.
 
+import { casesEn, casesZh } from './i18n/cases.js';
+
 export const zh = {
 	'app.name': '金云',
 	'app.subtitle': '校园传染病防控系统',
@@ -961,6 +963,10 @@ export const en = {
 	'gate.none': 'No readings yet today',
 	'gate.updated': 'Updated {time}',
 };
+
+// The case-work pages' block (i18n/cases.js).
+Object.assign(zh, casesZh);
+Object.assign(en, casesEn);
 
 const tables = { 'zh-CN': zh, en };
 const STORE = 'jy.lang';

@@ -6,6 +6,9 @@ import alert from './alert.js';
 import alerts from './alerts.js';
 import audit from './audit.js';
 import calendar from './calendar.js';
+import caseDetail from './case.js';
+import cases from './cases.js';
+import chains from './chains.js';
 import census from './census.js';
 import check from './check.js';
 import gate from './gate.js';
@@ -17,6 +20,7 @@ import places from './places.js';
 import report from './report.js';
 import rules from './rules.js';
 import tasks from './tasks.js';
+import timeline from './timeline.js';
 import users from './users.js';
 
 export default [
@@ -26,9 +30,13 @@ export default [
 	myclass,
 	alerts,
 	alert,
+	cases,
+	chains,
+	caseDetail,
 	tasks,
 	report,
 	people,
+	timeline,
 	person,
 	places,
 	rules,

@@ -14,6 +14,7 @@
 //     GET /api/curve when the server has it (docs: see the note in
 //     loadCurve below); until then the card says so.
 import { ApiError, api } from '../api.js';
+import { CASE_READERS, isolationCard } from '../cases.js';
 import { addDays, codeName, sessionName } from '../codes.js';
 import { h } from '../dom.js';
 import { fmtNumber, getLang, t } from '../i18n.js';
@@ -172,6 +173,7 @@ export default {
 			dayPicker(ctx, day),
 			stats,
 			h('div', { class: 'cols' }, missingCard, alertCard),
+			CASE_READERS.includes(ctx.user.role) ? isolationCard(ctx) : null,
 			h('section', { class: 'card', 'aria-labelledby': 'ov-signals' },
 				h('h2', { id: 'ov-signals' }, t('signals.title')), h('p', { class: 'hint' }, t('signals.lead')), sigTable.el),
 			h('section', { class: 'card', 'aria-labelledby': 'ov-grade' },

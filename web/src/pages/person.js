@@ -1,7 +1,8 @@
 // pages/person.js — one person: identity, class, dorm, contacts, key
-// groups.  The timeline (travel, contacts, health events) joins this page
-// when its API lands.  The server writes every such read to the audit log.
+// groups, and for those who may read it the way to the person's timeline
+// (pages/timeline.js).  The server writes every such read to the audit log.
 import { api } from '../api.js';
+import { CASE_READERS } from '../cases.js';
 import { h } from '../dom.js';
 import { fmtDateTime, t } from '../i18n.js';
 import { facts, genderName, keyGroupName, page } from '../ui.js';
@@ -39,6 +40,8 @@ export default {
 			[t('person.updated'), p.updated_at ? fmtDateTime(p.updated_at) : '']);
 		return page(p.name,
 			h('p', null, h('a', { href: back, class: 'back' }, t(teacher ? 'person.backClass' : 'person.backRoster'))),
-			h('section', { class: 'card' }, facts(rows, 'person')));
+			h('section', { class: 'card' }, facts(rows, 'person')),
+			CASE_READERS.includes(ctx.user.role) ? h('p', { class: 'actions' }, h('a', { href: '/people/' + p.id + '/timeline',
+				class: 'btn', 'data-testid': 'timeline-link' }, t('timeline.open'))) : null);
 	},
 };
