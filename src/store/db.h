@@ -1,7 +1,8 @@
 /*
  * db.h — the thin database seam under the store: open, prepare (cached),
  * bind, step, read columns, transactions.  One backend file implements it
- * per engine (sqlite.c now; postgres.c for districts).  SQL handed to it is
+ * per engine (sqlite.c for a school; postgres.c for districts), and db.c
+ * picks one when the database is opened.  SQL handed to it is
  * portable: '?' placeholders, RETURNING for new ids, ON CONFLICT upserts.
  *
  * Only src/store/ includes this header; everything above talks to store.h.
@@ -21,6 +22,9 @@ typedef struct db_stmt db_stmt;
  * postgresql:// URL.  *out is owned by the caller (db_close). */
 int db_open(const char *url, db **out, jy_err *err);
 void db_close(db *d);
+
+/* Does url name a PostgreSQL database (postgresql:// or postgres://)? */
+int db_is_postgres_url(const char *url);
 
 /* "sqlite" or "postgres". */
 const char *db_backend(const db *d);
@@ -72,7 +76,8 @@ char *db_dialect_sql(const db *d, const char *sql);
 int db_checkpoint(db *d, jy_err *err);
 void db_set_autocheckpoint(db *d, int pages);
 
-/* Online backup of a SQLite database to path (SQLite backup API). */
+/* Online backup of a SQLite database to path (SQLite backup API);
+ * PostgreSQL: an error that says to use pg_dump. */
 int db_backup(db *d, const char *path, jy_err *err);
 
 #endif

@@ -8,7 +8,7 @@
  * cached per handle, keyed by the address of their SQL text, in a small
  * open-addressing table.
  */
-#include "store/db.h"
+#include "store/db_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,20 +19,25 @@
 
 #define STMT_SLOTS 256 /* power of two; more distinct statements than the store has */
 
-struct db_stmt {
+typedef struct lite_stmt {
+	db_stmt base;
 	sqlite3_stmt *st;
-	db *owner;
-};
+} lite_stmt;
 
-struct db {
+typedef struct lite {
+	db base;
 	sqlite3 *conn;
-	int tx_depth;
-	int tx_failed;
 	struct {
 		const char *sql;
-		db_stmt stmt;
+		lite_stmt stmt;
 	} cache[STMT_SLOTS];
-};
+} lite;
+
+static const struct db_ops lite_ops;
+
+#define L(d) ((lite *)(d))
+#define S(s) (((lite_stmt *)(s))->st)
+#define CONN(s) (L((s)->owner)->conn)
 
 /*
  * Wait for another connection's write lock.  SQLite's default busy handler
@@ -50,46 +55,15 @@ static int busy_wait(void *arg, int count)
 	return 1;
 }
 
-static int fail(db *d, jy_err *err, const char *what)
+static int fail(lite *d, jy_err *err, const char *what)
 {
 	return err_set(err, JY_EDB, "数据库错误 database error (%s): %s", what,
 		       d && d->conn ? sqlite3_errmsg(d->conn) : "cannot open");
 }
 
-int db_open(const char *url, db **out, jy_err *err)
+static void lite_close(db *bd)
 {
-	*out = NULL;
-	if (!strncmp(url, "postgres://", 11) || !strncmp(url, "postgresql://", 13))
-		return err_set(err, JY_EINVAL,
-			       "此版本未编译 PostgreSQL 支持 (built without PostgreSQL support): %s", url);
-	db *d = calloc(1, sizeof *d);
-	if (!d)
-		return err_set(err, JY_ENOMEM, "out of memory");
-	int rc = sqlite3_open_v2(url, &d->conn,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		err_set(err, JY_EDB, "无法打开数据库 cannot open database %s: %s", url,
-			d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc));
-		db_close(d);
-		return JY_EDB;
-	}
-	sqlite3_busy_handler(d->conn, busy_wait, NULL);
-	sqlite3_extended_result_codes(d->conn, 1);
-	rc = db_exec(d, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-			"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-		     err);
-	if (rc) {
-		db_close(d);
-		return rc;
-	}
-	*out = d;
-	return 0;
-}
-
-void db_close(db *d)
-{
-	if (!d)
-		return;
+	lite *d = L(bd);
 	for (int i = 0; i < STMT_SLOTS; i++)
 		if (d->cache[i].stmt.st)
 			sqlite3_finalize(d->cache[i].stmt.st);
@@ -97,16 +71,10 @@ void db_close(db *d)
 	free(d);
 }
 
-const char *db_backend(const db *d)
-{
-	(void)d;
-	return "sqlite";
-}
-
-int db_exec(db *d, const char *sql, jy_err *err)
+static int lite_exec(db *d, const char *sql, jy_err *err)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(d->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+	if (sqlite3_exec(L(d)->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(err, JY_EDB, "数据库错误 database error: %s", msg ? msg : "?");
 		sqlite3_free(msg);
 		return JY_EDB;
@@ -114,56 +82,92 @@ int db_exec(db *d, const char *sql, jy_err *err)
 	return 0;
 }
 
-db_stmt *db_stmt_get(db *d, const char *sql, jy_err *err)
+int db_sqlite_open(const char *path, db **out, jy_err *err)
 {
-	size_t h = ((size_t)(uintptr_t)sql >> 3) * 2654435761u;
+	*out = NULL;
+	lite *d = calloc(1, sizeof *d);
+	if (!d)
+		return err_set(err, JY_ENOMEM, "out of memory");
+	d->base.ops = &lite_ops;
+	int rc = sqlite3_open_v2(path, &d->conn,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		err_set(err, JY_EDB, "无法打开数据库 cannot open database %s: %s", path,
+			d->conn ? sqlite3_errmsg(d->conn) : sqlite3_errstr(rc));
+		lite_close(&d->base);
+		return JY_EDB;
+	}
+	sqlite3_busy_handler(d->conn, busy_wait, NULL);
+	sqlite3_extended_result_codes(d->conn, 1);
+	rc = lite_exec(&d->base, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+			"PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+		       err);
+	if (rc) {
+		lite_close(&d->base);
+		return rc;
+	}
+	*out = &d->base;
+	return 0;
+}
+
+static db_stmt *lite_stmt_get(db *bd, const char *sql, jy_err *err)
+{
+	lite *d = L(bd);
+	size_t h = db_cache_hash(sql);
 	for (size_t i = 0; i < STMT_SLOTS; i++) {
 		size_t slot = (h + i) & (STMT_SLOTS - 1);
 		if (d->cache[slot].sql == sql)
-			return &d->cache[slot].stmt;
+			return &d->cache[slot].stmt.base;
 		if (!d->cache[slot].sql) {
+			char *text = db_query_text(bd, sql);
+			if (!text) {
+				err_set(err, JY_ENOMEM, "out of memory");
+				return NULL;
+			}
 			sqlite3_stmt *st = NULL;
-			if (sqlite3_prepare_v3(d->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
-					       NULL) != SQLITE_OK) {
+			int rc = sqlite3_prepare_v3(d->conn, text, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+			if (text != sql)
+				free(text);
+			if (rc != SQLITE_OK) {
 				fail(d, err, "prepare");
 				return NULL;
 			}
 			d->cache[slot].sql = sql;
 			d->cache[slot].stmt.st = st;
-			d->cache[slot].stmt.owner = d;
-			return &d->cache[slot].stmt;
+			d->cache[slot].stmt.base.owner = bd;
+			return &d->cache[slot].stmt.base;
 		}
 	}
 	err_set(err, JY_EDB, "statement cache full");
 	return NULL;
 }
 
-void db_bind_i64(db_stmt *st, int idx, int64_t v)
+static void lite_bind_i64(db_stmt *st, int idx, int64_t v)
 {
-	sqlite3_bind_int64(st->st, idx, v);
+	sqlite3_bind_int64(S(st), idx, v);
 }
 
-void db_bind_double(db_stmt *st, int idx, double v)
+static void lite_bind_double(db_stmt *st, int idx, double v)
 {
-	sqlite3_bind_double(st->st, idx, v);
+	sqlite3_bind_double(S(st), idx, v);
 }
 
-void db_bind_text(db_stmt *st, int idx, const char *s)
+static void lite_bind_text(db_stmt *st, int idx, const char *s)
 {
 	if (s)
-		sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(S(st), idx, s, -1, SQLITE_TRANSIENT);
 	else
-		sqlite3_bind_null(st->st, idx);
+		sqlite3_bind_null(S(st), idx);
 }
 
-void db_bind_null(db_stmt *st, int idx)
+static void lite_bind_null(db_stmt *st, int idx)
 {
-	sqlite3_bind_null(st->st, idx);
+	sqlite3_bind_null(S(st), idx);
 }
 
-int db_step(db_stmt *st, jy_err *err)
+static int lite_step(db_stmt *st, jy_err *err)
 {
-	int rc = sqlite3_step(st->st);
+	int rc = sqlite3_step(S(st));
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc == SQLITE_DONE)
@@ -171,96 +175,56 @@ int db_step(db_stmt *st, jy_err *err)
 	int code = JY_EDB;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		code = JY_ECONFLICT;
-	err_set(err, code, "数据库错误 database error: %s", sqlite3_errmsg(st->owner->conn));
+	err_set(err, code, "数据库错误 database error: %s", sqlite3_errmsg(CONN(st)));
 	return code;
 }
 
-int64_t db_col_i64(db_stmt *st, int col)
+static int64_t lite_col_i64(db_stmt *st, int col)
 {
-	return sqlite3_column_int64(st->st, col);
+	return sqlite3_column_int64(S(st), col);
 }
 
-double db_col_double(db_stmt *st, int col)
+static double lite_col_double(db_stmt *st, int col)
 {
-	return sqlite3_column_double(st->st, col);
+	return sqlite3_column_double(S(st), col);
 }
 
-const char *db_col_text(db_stmt *st, int col)
+static const char *lite_col_text(db_stmt *st, int col)
 {
-	const unsigned char *t = sqlite3_column_text(st->st, col);
+	const unsigned char *t = sqlite3_column_text(S(st), col);
 	return t ? (const char *)t : "";
 }
 
-int db_col_is_null(db_stmt *st, int col)
+static int lite_col_is_null(db_stmt *st, int col)
 {
-	return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+	return sqlite3_column_type(S(st), col) == SQLITE_NULL;
 }
 
-void db_done(db_stmt *st)
+static void lite_done(db_stmt *st)
 {
-	if (!st)
-		return;
-	sqlite3_reset(st->st);
-	sqlite3_clear_bindings(st->st);
+	sqlite3_reset(S(st));
+	sqlite3_clear_bindings(S(st));
 }
 
-int64_t db_changes(db *d)
+static int64_t lite_changes(db *d)
 {
-	return sqlite3_changes64(d->conn);
+	return sqlite3_changes64(L(d)->conn);
 }
 
-int db_begin(db *d, jy_err *err)
+static int lite_checkpoint(db *d, jy_err *err)
 {
-	if (d->tx_depth++ > 0)
-		return 0;
-	d->tx_failed = 0;
-	int rc = db_exec(d, "BEGIN IMMEDIATE", err);
-	if (rc)
-		d->tx_depth = 0;
-	return rc;
-}
-
-int db_commit(db *d, jy_err *err)
-{
-	if (d->tx_depth <= 0)
-		return err_set(err, JY_EDB, "commit without begin");
-	if (--d->tx_depth > 0)
-		return 0;
-	if (d->tx_failed) {
-		db_exec(d, "ROLLBACK", NULL);
-		return err_set(err, JY_EDB, "transaction was rolled back");
-	}
-	int rc = db_exec(d, "COMMIT", err);
-	if (rc)
-		db_exec(d, "ROLLBACK", NULL);
-	return rc;
-}
-
-void db_rollback(db *d)
-{
-	if (d->tx_depth <= 0)
-		return;
-	if (--d->tx_depth > 0) {
-		d->tx_failed = 1;
-		return;
-	}
-	db_exec(d, "ROLLBACK", NULL);
-}
-
-int db_checkpoint(db *d, jy_err *err)
-{
-	int rc = sqlite3_wal_checkpoint_v2(d->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	int rc = sqlite3_wal_checkpoint_v2(L(d)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 	if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-		return fail(d, err, "checkpoint");
+		return fail(L(d), err, "checkpoint");
 	return 0;
 }
 
-void db_set_autocheckpoint(db *d, int pages)
+static void lite_set_autocheckpoint(db *d, int pages)
 {
-	sqlite3_wal_autocheckpoint(d->conn, pages);
+	sqlite3_wal_autocheckpoint(L(d)->conn, pages);
 }
 
-int db_backup(db *d, const char *path, jy_err *err)
+static int lite_backup(db *d, const char *path, jy_err *err)
 {
 	sqlite3 *dst = NULL;
 	int rc = sqlite3_open(path, &dst);
@@ -269,7 +233,7 @@ int db_backup(db *d, const char *path, jy_err *err)
 		sqlite3_close(dst);
 		return JY_EIO;
 	}
-	sqlite3_backup *b = sqlite3_backup_init(dst, "main", d->conn, "main");
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", L(d)->conn, "main");
 	if (!b) {
 		err_set(err, JY_EDB, "backup failed: %s", sqlite3_errmsg(dst));
 		sqlite3_close(dst);
@@ -285,3 +249,25 @@ int db_backup(db *d, const char *path, jy_err *err)
 	sqlite3_close(dst);
 	return ret;
 }
+
+static const struct db_ops lite_ops = {
+	.name = "sqlite",
+	.begin_sql = "BEGIN IMMEDIATE",
+	.close = lite_close,
+	.exec = lite_exec,
+	.stmt_get = lite_stmt_get,
+	.bind_i64 = lite_bind_i64,
+	.bind_double = lite_bind_double,
+	.bind_text = lite_bind_text,
+	.bind_null = lite_bind_null,
+	.step = lite_step,
+	.col_i64 = lite_col_i64,
+	.col_double = lite_col_double,
+	.col_text = lite_col_text,
+	.col_is_null = lite_col_is_null,
+	.done = lite_done,
+	.changes = lite_changes,
+	.checkpoint = lite_checkpoint,
+	.set_autocheckpoint = lite_set_autocheckpoint,
+	.backup = lite_backup,
+};

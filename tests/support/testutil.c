@@ -8,7 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+#ifdef JINYUN_HAVE_PQ
+#include <libpq-fe.h>
+#endif
 
 const char *tu_data_dir(void)
 {
@@ -30,10 +35,89 @@ char *tu_tmpdir(void)
 	return d ? strdup(d) : NULL;
 }
 
+int tu_pg(void)
+{
+	const char *u = getenv("JINYUN_TEST_PG");
+	return u && *u;
+}
+
+#ifdef JINYUN_HAVE_PQ
+/* Run one statement in the cluster's maintenance database. */
+static int pg_admin(const char *sql, char *msg, size_t size)
+{
+	const char *base = getenv("JINYUN_TEST_PG");
+	char url[512];
+	snprintf(url, sizeof url, "%s%spostgres", base, base[strlen(base) - 1] == '/' ? "" : "/");
+	PGconn *c = PQconnectdb(url);
+	int ok = PQstatus(c) == CONNECTION_OK;
+	if (ok) {
+		PGresult *r = PQexec(c, sql);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+	}
+	if (!ok && msg)
+		snprintf(msg, size, "%s", PQerrorMessage(c));
+	PQfinish(c);
+	return ok ? 0 : -1;
+}
+
+/* Drop the databases tu_db created for dir (listed in dir/.pgdb). */
+static void drop_databases(const char *dir)
+{
+	char list[600];
+	snprintf(list, sizeof list, "%s/.pgdb", dir);
+	FILE *f = fopen(list, "r");
+	if (!f)
+		return;
+	char name[128], sql[256];
+	while (fscanf(f, "%127s", name) == 1) {
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", name);
+		if (pg_admin(sql, NULL, 0))
+			fprintf(stderr, "warning: could not drop database %s\n", name);
+	}
+	fclose(f);
+}
+#endif
+
+void tu_db(char *buf, size_t size, const char *dir, const char *name)
+{
+	if (!tu_pg()) {
+		snprintf(buf, size, "%s/%s", dir, name);
+		return;
+	}
+#ifdef JINYUN_HAVE_PQ
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	char db[64], sql[128], msg[512];
+	snprintf(db, sizeof db, "jt_%ld_%lld_%ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+	if (pg_admin(sql, msg, sizeof msg)) {
+		fprintf(stderr, "cannot create test database %s: %s\n", db, msg);
+		abort();
+	}
+	char list[600];
+	snprintf(list, sizeof list, "%s/.pgdb", dir);
+	FILE *f = fopen(list, "a");
+	if (f) {
+		fprintf(f, "%s\n", db);
+		fclose(f);
+	}
+	const char *base = getenv("JINYUN_TEST_PG");
+	snprintf(buf, size, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", db);
+#else
+	fprintf(stderr, "JINYUN_TEST_PG is set but this build has no PostgreSQL support\n");
+	abort();
+#endif
+}
+
 void tu_rmtree(const char *path)
 {
 	if (!path || strncmp(path, "/tmp/jinyun-test-", 17) != 0)
 		return;
+#ifdef JINYUN_HAVE_PQ
+	if (tu_pg())
+		drop_databases(path);
+#endif
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
 	if (system(cmd) != 0)

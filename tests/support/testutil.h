@@ -22,6 +22,18 @@ char *tu_write_file(const char *dir, const char *name, const void *data, size_t 
 /* Read a whole file; malloc'd, NUL-terminated; *len set when non-NULL. */
 char *tu_read_file(const char *path, size_t *len);
 
+/*
+ * A fresh database for a test, written into buf: the file dir/name (SQLite)
+ * or, when $JINYUN_TEST_PG names a PostgreSQL cluster (e.g.
+ * postgresql://postgres@127.0.0.1:5433/, see tests/pg-cluster.sh), the URL
+ * of a new empty database there, which tu_rmtree(dir) drops.  Aborts the
+ * test when the database cannot be created.
+ */
+void tu_db(char *buf, size_t size, const char *dir, const char *name);
+
+/* Is the suite running against PostgreSQL ($JINYUN_TEST_PG set)? */
+int tu_pg(void);
+
 /* Path to the jinyun binary ($JINYUN_BIN). */
 const char *tu_jinyun_bin(void);
 

@@ -101,7 +101,7 @@ static int setup(void **state)
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	(void)state;
 	fx.dir = tu_tmpdir();
-	snprintf(fx.db, sizeof fx.db, "%s/api.db", fx.dir);
+	tu_db(fx.db, sizeof fx.db, fx.dir, "api.db");
 	char cmd[1200], *out, *err;
 	snprintf(cmd, sizeof cmd, "%s demo --db %s --students 240 --days 7", tu_jinyun_bin(), fx.db);
 	int rc = tu_run(cmd, NULL, &out, &err);

@@ -82,8 +82,8 @@ static int setup(void **state)
 {
 	(void)state;
 	fx.dir = tu_tmpdir();
-	fx.db = malloc(strlen(fx.dir) + 16);
-	sprintf(fx.db, "%s/ret.db", fx.dir);
+	fx.db = malloc(512);
+	tu_db(fx.db, 512, fx.dir, "ret.db");
 	if (import("roster", "roster.csv", roster_csv) || import("batches", "b.csv", batches_csv) ||
 	    import("risk-regions", "r.csv", risks_csv) || import("declarations", "d.csv", decl_csv))
 		return -1;

@@ -32,8 +32,8 @@ static int setup(void **state)
 {
 	(void)state;
 	fx.dir = tu_tmpdir();
-	fx.db = malloc(strlen(fx.dir) + 16);
-	sprintf(fx.db, "%s/assets.db", fx.dir);
+	fx.db = malloc(512);
+	tu_db(fx.db, 512, fx.dir, "assets.db");
 	char cmd[1024], *out = NULL, *err = NULL;
 	snprintf(cmd, sizeof cmd, "%s init --db %s", tu_jinyun_bin(), fx.db);
 	int rc = tu_run(cmd, NULL, &out, &err);

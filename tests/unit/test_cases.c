@@ -67,7 +67,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->dir = tu_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/k.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "k.db");
 	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
 	char cmd[1400], *out, *err;
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), f->db, csv);

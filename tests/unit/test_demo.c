@@ -36,7 +36,7 @@ struct fixture {
 
 static void open_store(struct fixture *f, const char *name)
 {
-	snprintf(f->path, sizeof f->path, "%s/%s", f->dir, name);
+	tu_db(f->path, sizeof f->path, f->dir, name);
 	jy_err err;
 	err_clear(&err);
 	int rc = store_open(f->path, &f->s, &err);
@@ -602,7 +602,7 @@ static void test_demo_twice_fails_clearly_and_writes_nothing(void **state)
 {
 	struct fixture *f = *state;
 	char db[512], cmd[1200];
-	snprintf(db, sizeof db, "%s/twice.db", f->dir);
+	tu_db(db, sizeof db, f->dir, "twice.db");
 	snprintf(cmd, sizeof cmd, "'%s' demo --db '%s' --students 200 --seed 4", tu_jinyun_bin(), db);
 	char *out = NULL, *err = NULL;
 	int rc = tu_run(cmd, NULL, &out, &err);
@@ -650,7 +650,7 @@ static void test_demo_cli_usage_and_bad_options(void **state)
 	assert_non_null(strstr(out, "--days"));
 	free(out);
 	free(err);
-	snprintf(db, sizeof db, "%s/bad.db", f->dir);
+	tu_db(db, sizeof db, f->dir, "bad.db");
 	static const char *const bad[] = {
 		"--students 50", "--students 7200x", "--students 60000", "--days 3651",
 		"--days -1", "--seed -1", "--seed abc", "--frobnicate", "extra", "--db",

@@ -83,7 +83,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->dir = tu_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/ops.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "ops.db");
 	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
 	char args[700], *out = NULL, *err = NULL;
 	snprintf(args, sizeof args, "import roster %s", csv);
@@ -297,7 +297,7 @@ static void test_stagger_cli_contract_on_the_demo_school(void **state)
 	fx *f = *state;
 	char *out = NULL, *err = NULL;
 	char db[600];
-	snprintf(db, sizeof db, "%s/demo.db", f->dir);
+	tu_db(db, sizeof db, f->dir, "demo.db");
 	char cmd[1400];
 	snprintf(cmd, sizeof cmd, "%s demo --db %s", tu_jinyun_bin(), db);
 	assert_int_equal(tu_run(cmd, NULL, &out, &err), 0);

@@ -89,7 +89,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->dir = tu_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/p.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "p.db");
 	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
 	char cmd[1400], *out, *err;
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), f->db, csv);
@@ -427,7 +427,7 @@ static void test_tracing_staged_equals_full_expansion(void **state)
 	(void)state;
 	char *dir = tu_tmpdir();
 	char db[512];
-	snprintf(db, sizeof db, "%s/demo.db", dir);
+	tu_db(db, sizeof db, dir, "demo.db");
 	store *s;
 	jy_err e;
 	err_clear(&e);
@@ -509,7 +509,7 @@ static void test_trace_db_matches_contacts_file_on_lyon(void **state)
 	char *rp = tu_write_file(dir, "roster.csv", csv, len);
 	free(csv);
 	char db[600], cmd[2400], *out, *err;
-	snprintf(db, sizeof db, "%s/lyon.db", dir);
+	tu_db(db, sizeof db, dir, "lyon.db");
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), db, rp);
 	assert_int_equal(tu_run(cmd, NULL, &out, &err), 0);
 	free(out);

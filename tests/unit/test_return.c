@@ -94,7 +94,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->dir = tu_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/r.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "r.db");
 	*state = f;
 	if (import_ok(f, "roster", "roster.csv", roster) || import_ok(f, "batches", "batches.csv", batches) ||
 	    import_ok(f, "risk-regions", "risk.csv", risks))

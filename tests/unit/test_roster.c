@@ -34,7 +34,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->dir = tu_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/r.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "r.db");
 	*state = f;
 	return 0;
 }
@@ -292,7 +292,7 @@ static void test_roster_round_trips_through_csv_and_xlsx(void **state)
 	free(out);
 	free(err);
 	/* Into a fresh database, the xlsx gives back the same roster. */
-	snprintf(f->db, sizeof f->db, "%s/fresh.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "fresh.db");
 	assert_int_equal(import_file(f, xlsx, &out, &err), 0);
 	assert_non_null(strstr(out, "added 3"));
 	free(out);

@@ -53,7 +53,7 @@ static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
 	f->dir = tu_tmpdir();
-	snprintf(f->db, sizeof f->db, "%s/s.db", f->dir);
+	tu_db(f->db, sizeof f->db, f->dir, "s.db");
 	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
 	char args[700], *out, *err;
 	snprintf(args, sizeof args, "import roster %s", csv);
