@@ -429,30 +429,29 @@ static int post_reading(int port, const char *person, double t, const char *when
 	return status;
 }
 
+static void expect_decision(int port, const char *person, double t, const char *when, const char *want)
+{
+	char d[16];
+	assert_int_equal(post_reading(port, person, t, when, d, sizeof d), 200);
+	assert_string_equal(d, want);
+}
+
 static void test_gate_http_recheck_then_refuse(void **state)
 {
 	(void)state;
 	test_server srv;
 	assert_int_equal(test_server_start(&srv, fx.db), 0);
-	char d[16];
-	assert_int_equal(post_reading(srv.port, "S01", 36.6, "2020-05-12T07:30:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "admit");
-	assert_int_equal(post_reading(srv.port, "S02", 37.6, "2020-05-12T07:31:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "recheck");
+	expect_decision(srv.port, "S01", 36.6, "2020-05-12T07:30:00+08:00", "admit");
+	expect_decision(srv.port, "S02", 37.6, "2020-05-12T07:31:00+08:00", "recheck");
 	/* Within the 5 minutes' rest: measure again later. */
-	assert_int_equal(post_reading(srv.port, "S02", 37.5, "2020-05-12T07:33:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "recheck");
+	expect_decision(srv.port, "S02", 37.5, "2020-05-12T07:33:00+08:00", "recheck");
 	/* After the rest, still >= 37.3: refused, to the observation room. */
-	assert_int_equal(post_reading(srv.port, "S02", 37.4, "2020-05-12T07:37:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "refuse");
+	expect_decision(srv.port, "S02", 37.4, "2020-05-12T07:37:00+08:00", "refuse");
 	/* In the observation room: refused whatever the temperature. */
-	assert_int_equal(post_reading(srv.port, "S02", 36.5, "2020-05-12T07:50:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "refuse");
+	expect_decision(srv.port, "S02", 36.5, "2020-05-12T07:50:00+08:00", "refuse");
 	/* A recheck that comes down is admitted. */
-	assert_int_equal(post_reading(srv.port, "S03", 37.3, "2020-05-12T07:31:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "recheck");
-	assert_int_equal(post_reading(srv.port, "S03", 36.9, "2020-05-12T07:37:00+08:00", d, sizeof d), 200);
-	assert_string_equal(d, "admit");
+	expect_decision(srv.port, "S03", 37.3, "2020-05-12T07:31:00+08:00", "recheck");
+	expect_decision(srv.port, "S03", 36.9, "2020-05-12T07:37:00+08:00", "admit");
 	/* The contract's errors are still answered (401, 400). */
 	char hdr[160];
 	snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", fx.token);
