@@ -267,6 +267,6 @@ void router_dispatch(http_request *req, http_response *res)
 		return;
 	}
 	found->fn(req, res);
-	if (!res->status)
+	if (!res->status && !req->deferred) /* deferred: answered when its batch commits */
 		http_error(res, 500, "internal", NULL, "服务器内部错误 (handler gave no answer)");
 }

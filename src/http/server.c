@@ -305,6 +305,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	router_dispatch(&req, &res);
 	http_deferred *d = req.deferred;
 	if (d) {
+		free(res.body); /* nothing is answered now */
 		/* Suspend before queueing: the writer may resume at once. */
 		d->conn = c;
 		d->job.done = deferred_done;

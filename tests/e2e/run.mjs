@@ -307,7 +307,7 @@ test('keyboard only: log in, then reach the roster from the navigation', async (
 test('admin: overview with chart, roster, places, audit log; users entry hidden', async () => {
 	await login('admin');
 	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.tasks', 'nav.report', 'nav.people',
-		'nav.places', 'nav.rules', 'nav.calendar', 'nav.audit', 'nav.account'].map((k) => zh[k]), 'admin navigation');
+		'nav.places', 'nav.rules', 'nav.calendar', 'nav.audit', 'nav.gate', 'nav.account'].map((k) => zh[k]), 'admin navigation');
 	assert(new URL(page.url()).pathname === '/overview', 'admin lands on the overview');
 	await page.locator('[data-testid=enrolment-chart][data-ready] canvas').waitFor();
 	const shown = await page.locator('[data-testid=stat-students] .stat-value').textContent();
@@ -361,7 +361,7 @@ test('roster: pages with "more", search finds a student, the name opens their pa
 test('principal: overview, roster and places; the audit log is refused', async () => {
 	await login('principal');
 	sameList(await navTexts(), ['nav.overview', 'nav.alerts', 'nav.tasks', 'nav.report', 'nav.people', 'nav.places',
-		'nav.account'].map((k) => zh[k]), 'principal navigation');
+		'nav.gate', 'nav.account'].map((k) => zh[k]), 'principal navigation');
 	await page.goto(base + '/audit');
 	assert(await h1() === zh['err.forbidden.title'], 'audit page not refused');
 	assert(await apiStatus(page, '/api/audit') === 403, 'the audit API answers a principal');
@@ -769,7 +769,7 @@ test('language: switch to English and back, remembered after reload', async () =
 	await page.getByRole('button', { name: zh['lang.other'] }).click();
 	await until(async () => (await page.evaluate(() => document.documentElement.lang)) === 'en', 'html lang en');
 	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.tasks', 'nav.report', 'nav.people',
-		'nav.places', 'nav.account'].map((k) => en[k]), 'English navigation');
+		'nav.places', 'nav.gate', 'nav.account'].map((k) => en[k]), 'English navigation');
 	await page.reload();
 	await page.locator('nav.nav').waitFor();
 	assert(await h1() === en['overview.title'], 'English not remembered after reload');
