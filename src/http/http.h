@@ -40,6 +40,7 @@ struct http_request {
 	user_rec *user;            /* logged-in user, NULL on public routes */
 	store *store;              /* a pooled handle for this request */
 	const void *server_ctx;    /* the server's shared state (rate limits …) */
+	int route;                 /* index of the matched route (router_route_pattern), for logs and metrics */
 };
 
 typedef struct http_response {
