@@ -99,19 +99,7 @@ static void print_sent(void *ctx, const share_sent *r)
 static int print_log(void *ctx, const share_log_rec *l)
 {
 	if (ctx) {
-		cJSON *j = cJSON_CreateObject();
-		cJSON_AddNumberToObject(j, "id", (double)l->id);
-		cJSON_AddNumberToObject(j, "at", (double)l->at);
-		cJSON_AddStringToObject(j, "direction", l->direction);
-		cJSON_AddStringToObject(j, "partner", l->partner);
-		cJSON_AddStringToObject(j, "kind", l->kind);
-		cJSON_AddStringToObject(j, "msg_id", l->msg_id);
-		cJSON_AddStringToObject(j, "digest", l->digest);
-		cJSON_AddNumberToObject(j, "bytes", (double)l->bytes);
-		cJSON_AddNumberToObject(j, "items", l->items);
-		cJSON_AddStringToObject(j, "status", l->status);
-		cJSON_AddStringToObject(j, "detail", l->detail);
-		cJSON_AddItemToArray(ctx, j);
+		cJSON_AddItemToArray(ctx, share_log_json(l));
 		return 0;
 	}
 	char when[32];

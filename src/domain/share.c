@@ -246,6 +246,23 @@ int share_payload_check(const char *kind, const cJSON *payload, jy_err *err)
 	return check_object(payload, k->fields, path, sizeof path, err);
 }
 
+cJSON *share_log_json(const share_log_rec *l)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddNumberToObject(j, "id", (double)l->id);
+	cJSON_AddNumberToObject(j, "at", (double)l->at);
+	cJSON_AddStringToObject(j, "direction", l->direction);
+	cJSON_AddStringToObject(j, "partner", l->partner);
+	cJSON_AddStringToObject(j, "kind", l->kind);
+	cJSON_AddStringToObject(j, "msg_id", l->msg_id);
+	cJSON_AddStringToObject(j, "digest", l->digest);
+	cJSON_AddNumberToObject(j, "bytes", (double)l->bytes);
+	cJSON_AddNumberToObject(j, "items", l->items);
+	cJSON_AddStringToObject(j, "status", l->status);
+	cJSON_AddStringToObject(j, "detail", l->detail);
+	return j;
+}
+
 void share_digest(const void *data, size_t len, char hex[65])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

@@ -54,6 +54,9 @@ int share_build(store *s, const share_partner_rec *p, const char *kind, const ch
  * (e.g. contacts[0].identity.class). */
 int share_payload_check(const char *kind, const cJSON *payload, jy_err *err);
 
+/* A log record as JSON (the API and `jinyun share log --json`). */
+cJSON *share_log_json(const share_log_rec *l);
+
 /* SHA-256 of data, hex. */
 void share_digest(const void *data, size_t len, char hex[65]);
 
