@@ -16,6 +16,7 @@
  */
 #include "domain/share.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,6 +172,8 @@ int share_partner_add(store *s, share_partner_rec *p, jy_err *err)
 		return err_at(err, JY_EINVAL, NULL, 0, "url",
 			      "伙伴地址必须是 https:// (the partner URL must be https://): %s", p->url);
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES];
+	for (char *c = p->public_key; *c; c++)   /* stored as keygen prints it */
+		*c = (char)tolower((unsigned char)*c);
 	if (hex_decode(p->public_key, pk, sizeof pk))
 		return err_at(err, JY_EINVAL, NULL, 0, "key",
 			      "公钥应为 64 位十六进制 (the key must be 64 hex digits, from jinyun share keygen)");
