@@ -24,6 +24,7 @@
 
 #include "domain/share.h"
 #include "http/internal.h"
+#include "util/log.h"
 
 void api_share_inbox_post(http_request *req, http_response *res)
 {
@@ -33,6 +34,15 @@ void api_share_inbox_post(http_request *req, http_response *res)
 	int rc = share_receive(req->store, http_header(req, "X-Jinyun-Key"),
 			       http_header(req, "X-Jinyun-Signature"), req->body, req->body_len, &r,
 			       &err);
+	/* A notable event for the server log: who, what, the outcome; no payload. */
+	const server_shared *sh = req->server_ctx;
+	if (sh && !sh->quiet) {
+		char items[16];
+		snprintf(items, sizeof items, "%d", r.items);
+		log_event(sh->log_format == LOG_TEXT ? LOG_TEXT : LOG_JSON, rc ? "warn" : "info",
+			  rc ? "share_refused" : "share_received", "partner", r.partner[0] ? r.partner : "?",
+			  "kind", r.kind, "code", r.code, "items", items, "digest", r.digest, NULL);
+	}
 	if (rc) {
 		http_error(res, r.status ? r.status : 400, r.code[0] ? r.code : "refused",
 			   err.column[0] ? err.column : NULL, "%s", err.msg);

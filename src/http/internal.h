@@ -31,6 +31,8 @@ typedef struct server_shared {
 	metrics *metrics;
 	const char *metrics_token;   /* NULL: /metrics answers loopback clients only */
 	int64_t started_at;          /* Unix seconds */
+	int log_format;              /* LOG_JSON or LOG_TEXT (util/log.h) for notable events */
+	int quiet;                   /* no log lines */
 } server_shared;
 
 /* Route the request and fill the response (router.c); sets req->route. */

@@ -368,6 +368,8 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 	s->log_fmt = cfg->log_format == LOG_TEXT ? LOG_TEXT : LOG_JSON;
 	s->shared.metrics_token = cfg->metrics_token;
 	s->shared.started_at = (int64_t)time(NULL);
+	s->shared.log_format = s->log_fmt;
+	s->shared.quiet = s->quiet;
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->ckpt_mu, NULL);

@@ -39,6 +39,7 @@ typedef struct side {
 	test_server srv;
 	char url[64];
 	char admin[300];
+	char log[512];     /* the server's stderr */
 } side;
 
 static struct {
@@ -123,7 +124,8 @@ static int make_side(side *s, const char *name, const char *csv)
 	snprintf(s->key, sizeof s->key, "%.64s", out);
 	free(out);
 	const char *extra[] = { "--tls-cert", fx.cert, "--tls-key", fx.tlskey, NULL };
-	if (test_server_start_ex(&s->srv, s->db, extra, NULL))
+	snprintf(s->log, sizeof s->log, "%s/%s.log", fx.dir, name);
+	if (test_server_start_ex(&s->srv, s->db, extra, s->log))
 		return -1;
 	snprintf(s->url, sizeof s->url, "https://127.0.0.1:%d", s->srv.port);
 	return login(s, "admin", s->admin, sizeof s->admin);
@@ -408,6 +410,18 @@ static void test_share_refuses_a_forged_signature_and_logs_it(void **state)
 	assert_int_equal(st, 401);
 	assert_non_null(strstr(answer, "bad_signature"));
 	assert_int_equal(count_log(&fx.b, "received", "refused", "bad_signature"), before + 1);
+	/* …and a notable event in the server's log, without the payload. */
+	char *log = tu_read_file(fx.b.log, NULL);
+	assert_non_null(log);
+	const char *ev = strstr(log, "\"event\":\"share_refused\",\"partner\":\"beibei\"");
+	assert_non_null(ev);
+	assert_non_null(strstr(ev, "\"code\":\"bad_signature\""));
+	assert_non_null(strstr(log, "\"event\":\"share_received\""));
+	assert_null(strstr(log, "李二"));
+	char raw[64];
+	snprintf(raw, sizeof raw, "/api/people/%lld/", (long long)fx.contact_person);
+	assert_null(strstr(log, raw));
+	free(log);
 	/* The real key, the same kind of message: accepted (the test can pass). */
 	a_secret(sk);
 	st = post_signed(fx.a.key, sk, "aggregates", "mianyang", ok_aggregates, answer, sizeof answer);
