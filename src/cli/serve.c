@@ -100,7 +100,10 @@ int cmd_serve(int argc, char **argv)
 	fflush(stdout);
 	char port[16], threads[16];
 	snprintf(port, sizeof port, "%d", server_port(s));
-	snprintf(threads, sizeof threads, "%d", cfg.threads);
+	if (cfg.threads > 0)
+		snprintf(threads, sizeof threads, "%d", cfg.threads);
+	else
+		snprintf(threads, sizeof threads, "auto");
 	log_format lf = cfg.log_format == LOG_TEXT ? LOG_TEXT : LOG_JSON;
 	if (!cfg.quiet)
 		log_event(lf, "info", "server_start", "version", JINYUN_VERSION, "scheme", scheme,
