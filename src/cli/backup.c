@@ -116,6 +116,10 @@ int cmd_backup(int argc, char **argv)
 		return p == 1 ? 0 : 2;
 	jy_err err;
 	err_clear(&err);
+	struct stat a, b;
+	if (!is_pg(db) && stat(db, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino)
+		return cli_fail("backup", "--out 不能是数据库本身 (--out is the database itself): %s", out);
 	char tmp[4096];
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", out, (long)getpid()) >= sizeof tmp)
 		return cli_fail("backup", "路径过长 (path too long)");

@@ -191,6 +191,14 @@ static void test_backup_while_writing_then_restore(void **state)
 	snprintf(side, sizeof side, "%s-wal", bak);
 	assert_int_not_equal(stat(side, &st), 0);   /* one self-contained file */
 
+	/* A backup over the database itself is refused. */
+	snprintf(cmd, sizeof cmd, "%s backup --db %s --out %s", tu_jinyun_bin(), fx.db, fx.db);
+	assert_int_equal(run_out(cmd, &out, &err), 1);
+	assert_non_null(strstr(err, "the database itself"));
+	free(out);
+	free(err);
+	assert_true(integrity_ok(fx.db));
+
 	/* Restore refuses while the server holds the database. */
 	snprintf(cmd, sizeof cmd, "%s restore --db %s --from %s", tu_jinyun_bin(), fx.db, bak);
 	assert_int_equal(run_out(cmd, &out, &err), 1);
