@@ -12,6 +12,7 @@
 #include "domain/auth.h"
 #include "domain/demo.h"
 #include "domain/gate.h"
+#include "http/internal.h"
 
 const char *const fz_roles[8] = { "admin", "principal", "reporter", "teacher", "gate",
 				  "logistics", "district", NULL };
@@ -92,4 +93,18 @@ fz_school *fz_school_get(void)
 	if (!fz)
 		fz = school_create();
 	return fz;
+}
+
+void fz_dispatch(http_request *req, http_response *res)
+{
+	router_dispatch(req, res);
+	http_deferred *d = req->deferred;
+	if (!d)
+		return;
+	free(res->body);
+	memset(res, 0, sizeof *res);
+	err_clear(&d->err);
+	d->rc = d->job.run(req->store, &d->job, &d->err);
+	d->reply(d, res);
+	d->release(d);
 }

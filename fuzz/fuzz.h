@@ -40,4 +40,12 @@ extern const char *const fz_roles[8];   /* admin principal reporter teacher gate
 
 fz_school *fz_school_get(void);
 
+struct http_request;
+struct http_response;
+/* router_dispatch(), and for a request the handler deferred to the
+ * group-commit writer (http_defer), what the server does with it: run the
+ * job on the request's store (inside the caller's transaction) and let it
+ * fill the answer. */
+void fz_dispatch(struct http_request *req, struct http_response *res);
+
 #endif

@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	jy_err err = { 0 };
 	if (store_begin(fz->s, &err))
 		abort();
-	router_dispatch(&req, &res);
+	fz_dispatch(&req, &res);
 	store_rollback(fz->s);
 
 	cJSON *j = res.body ? cJSON_ParseWithLength(res.body, res.body_len) : NULL;

@@ -206,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fprintf(stderr, "store_begin: %s\n", err.msg);
 		abort();
 	}
-	router_dispatch(&req, &res);
+	fz_dispatch(&req, &res);
 	store_rollback(fz->s);
 
 	static int trace = -1;

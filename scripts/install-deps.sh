@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential pkg-config meson ninja-build libsqlite3-dev libpq-dev
 postgresql libmicrohttpd-dev libcjson-dev libsodium-dev libxlsxwriter-dev
 libminizip-dev libexpat1-dev libcmocka-dev wrk chromium nginx
-r-cran-surveillance sqlite3 curl clang libclang-rt-14-dev"
+r-cran-surveillance sqlite3 curl clang libclang-rt-14-dev
+libcurl4-gnutls-dev openssl postgresql-client"
 missing=""
 # Node.js and npm: the machine's own when present (Debian's nodejs 18 otherwise).
 command -v node >/dev/null 2>&1 || PKGS="$PKGS nodejs"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <sodium.h>
 
 #include "cli/cli.h"
@@ -20,6 +21,7 @@ static const struct command {
 } commands[] = {
 	{ "aberration", cmd_aberration, "统计预警 EARS/Farrington on a series (R surveillance-exact)" },
 	{ "alerts", cmd_alerts, "聚集性疫情预警 cluster alerts (--json)" },
+	{ "backup", cmd_backup, "在线备份 online backup (SQLite backup API; pg_dump)" },
 	{ "census", cmd_census, "底数清：晨午检统计 the day's census (--json)" },
 	{ "demo", cmd_demo, "生成演示学校 write a realistic demo school" },
 	{ "device", cmd_device, "校门测温终端 register gate devices (token)" },
@@ -28,8 +30,10 @@ static const struct command {
 	{ "hygiene", cmd_hygiene, "通风消毒：应做、已做、逾期 ventilation and disinfection due/overdue (--json)" },
 	{ "init", cmd_init, "创建或升级数据库 create or migrate a database" },
 	{ "plans", cmd_plans, "应急预案：模板、启动、逾期任务 emergency plans, activation, duty (--json)" },
+	{ "restore", cmd_restore, "从备份恢复 restore a backup (checked, atomic)" },
 	{ "screen", cmd_screen, "返校筛查 screen everyone back on a date (--json)" },
 	{ "serve", cmd_serve, "启动服务 serve the web UI and API" },
+	{ "share", cmd_share, "辖区信息共享 jurisdiction sharing: keys, partners, send, log" },
 	{ "signals", cmd_signals, "统计预警日常运行 the daily EARS/Farrington run" },
 	{ "stagger", cmd_stagger, "错峰安排 staggered slots and zones of a place under capacity (--json)" },
 	{ "supplies", cmd_supplies, "防疫物资：库存、消耗、可用天数 supplies, days of supply (--json)" },
@@ -52,6 +56,10 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "C.UTF-8");
 	if (sodium_init() < 0) {
 		fprintf(stderr, "jinyun: libsodium failed to initialise\n");
+		return 1;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		fprintf(stderr, "jinyun: libcurl failed to initialise\n");
 		return 1;
 	}
 	if (argc < 2) {

@@ -36,6 +36,11 @@ int cmd_hygiene(int argc, char **argv);
 int cmd_supplies(int argc, char **argv);
 int cmd_plans(int argc, char **argv);
 
+/* Jurisdiction sharing (share.c); backup and restore (backup.c). */
+int cmd_share(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_restore(int argc, char **argv);
+
 /* Return to school (return.c): the importers of `jinyun import` and the
  * gate readings of `jinyun export` (CSV: person,temperature,time,gate,decision). */
 int cli_import_declarations(const char *db_path, const char *file, const char *sheet);

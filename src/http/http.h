@@ -44,6 +44,7 @@ struct http_request {
 	store *store;              /* a pooled handle for this request */
 	const void *server_ctx;    /* the server's shared state (rate limits …) */
 	http_deferred *deferred;   /* set by http_defer(): the answer comes later */
+	int route;                 /* index of the matched route (router_route_pattern), for logs and metrics */
 };
 
 struct http_response {

@@ -17,12 +17,31 @@ int ratelimit_wait(ratelimit *r, const char *key, int free_fails);
 void ratelimit_fail(ratelimit *r, const char *key);
 void ratelimit_ok(ratelimit *r, const char *key);
 
+/* Counters for /metrics (metrics.c): requests per route and status, a
+ * latency histogram, store pool waits, checkpoints.  Lock-free. */
+typedef struct metrics metrics;
+metrics *metrics_new(void);
+void metrics_free(metrics *m);
+void metrics_request(metrics *m, int route, int status, double seconds);
+void metrics_pool_wait(metrics *m, double seconds);
+void metrics_checkpoint(metrics *m, int ok);
+
 typedef struct server_shared {
 	ratelimit *logins;
+	metrics *metrics;
+	const char *metrics_token;   /* NULL: /metrics answers loopback clients only */
+	int64_t started_at;          /* Unix seconds */
+	int log_format;              /* LOG_JSON or LOG_TEXT (util/log.h) for notable events */
+	int quiet;                   /* no log lines */
 } server_shared;
 
-/* Route the request and fill the response (router.c). */
+/* Route the request and fill the response (router.c); sets req->route. */
 void router_dispatch(http_request *req, http_response *res);
+/* The route table for logs and metrics: how many routes, and route i's
+ * pattern and method; i == count is "static" (web UI files), count + 1
+ * "unmatched" (404 and refused before matching). */
+int router_route_count(void);
+const char *router_route_pattern(int i, const char **method);
 
 /* Static assets of the web UI (assets.c): 0 and the response filled when
  * path names an embedded file (or "/" → index.html), JY_ENOENT otherwise. */
@@ -161,6 +180,14 @@ void api_inspections(http_request *req, http_response *res);
 void api_inspection_create(http_request *req, http_response *res);
 void api_inspection_get(http_request *req, http_response *res);
 void api_duty(http_request *req, http_response *res);
+
+/* Jurisdiction sharing (api_share.c) and operations (metrics.c). */
+void api_share_inbox_post(http_request *req, http_response *res);
+void api_share_inbox_list(http_request *req, http_response *res);
+void api_share_log(http_request *req, http_response *res);
+void api_share_partners(http_request *req, http_response *res);
+void api_person_jurisdiction_put(http_request *req, http_response *res);
+void api_metrics(http_request *req, http_response *res);
 
 /* Answer 403 unless policy allows (returns non-zero when it answered). */
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,

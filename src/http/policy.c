@@ -152,6 +152,12 @@ int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 	case POL_INSPECT:
 		allowed = is(u, "admin") || is(u, "principal");
 		break;
+	case POL_SHARE_READ:
+		allowed = is(u, "admin") || is(u, "district");
+		break;
+	case POL_SHARE_INBOX_READ:
+		allowed = is(u, "admin") || is(u, "reporter") || is(u, "district");
+		break;
 	}
 	/* Places are not personal: a class-scoped user may see the school's. */
 	if (act == POL_PLACE_READ || act == POL_PLACE_WRITE) {

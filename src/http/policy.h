@@ -66,6 +66,9 @@ typedef enum policy_action {
 	POL_PLAN_ACTIVATE,     /* activate or close an emergency plan (the leading group, the reporter) */
 	POL_PLAN_EDIT,         /* emergency plan templates */
 	POL_INSPECT,           /* record an inspection against a checklist */
+	/* Jurisdiction sharing (信息共享、互认): */
+	POL_SHARE_READ,        /* the partners and the log of messages sent and received (not personal) */
+	POL_SHARE_INBOX_READ,  /* what partners sent: aggregates, alerts and their traced contacts */
 } policy_action;
 
 typedef struct policy_target {

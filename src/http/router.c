@@ -155,6 +155,14 @@ static const struct route {
 	{ "POST", "/api/inspections", api_inspection_create, 0 },
 	{ "GET", "/api/inspections/{id}", api_inspection_get, 0 },
 	{ "GET", "/api/duty", api_duty, 0 },
+	/* Jurisdiction sharing: the inbox authenticates each message by its
+	 * signature; /metrics by client address or token (api_share.c, metrics.c). */
+	{ "POST", "/api/share/inbox", api_share_inbox_post, 1 },
+	{ "GET", "/api/share/inbox", api_share_inbox_list, 0 },
+	{ "GET", "/api/share/log", api_share_log, 0 },
+	{ "GET", "/api/share/partners", api_share_partners, 0 },
+	{ "PUT", "/api/people/{id}/jurisdiction", api_person_jurisdiction_put, 0 },
+	{ "GET", "/metrics", api_metrics, 1 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:
@@ -217,8 +225,28 @@ static int cross_site(const http_request *req)
 	return strcmp(o, host) != 0;
 }
 
+#define NROUTES ((int)(sizeof routes / sizeof routes[0]))
+
+int router_route_count(void)
+{
+	return NROUTES;
+}
+
+const char *router_route_pattern(int i, const char **method)
+{
+	if (i >= 0 && i < NROUTES) {
+		if (method)
+			*method = routes[i].method;
+		return routes[i].pattern;
+	}
+	if (method)
+		*method = "";
+	return i == NROUTES ? "static" : "unmatched";
+}
+
 void router_dispatch(http_request *req, http_response *res)
 {
+	req->route = NROUTES + 1;
 	char buf[1024];
 	const struct route *found = NULL;
 	int path_known = 0;
@@ -232,11 +260,15 @@ void router_dispatch(http_request *req, http_response *res)
 			break;
 		}
 	}
+	if (found)
+		req->route = (int)(found - routes);
 	int api = !strncmp(req->path, "/api/", 5) || !strcmp(req->path, "/api");
 	if (!found && !api) {
 		if ((!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) &&
-		    assets_serve(req, res) == 0)
+		    assets_serve(req, res) == 0) {
+			req->route = NROUTES;
 			return;
+		}
 		if (path_known)
 			http_error(res, 405, "method_not_allowed", NULL, "不支持的方法 (method not allowed)");
 		else

@@ -21,6 +21,11 @@
  *
  * Every response carries the security headers (CSP, nosniff, frame
  * ancestors, referrer policy); API answers are never cached.
+ *
+ * HTTPS: with --tls-cert/--tls-key, MHD serves TLS itself (GnuTLS); the
+ * PEM texts stay in memory for the daemon's lifetime.  Each answered
+ * request is one structured log line (util/log.h) with the route pattern,
+ * never the raw path, and is counted for /metrics (metrics.c).
  */
 #include "http/server.h"
 
@@ -35,10 +40,12 @@
 #include <unistd.h>
 
 #include <microhttpd.h>
+#include <sodium.h>
 
 #include "http/internal.h"
 #include "store/store.h"
 #include "store/writer.h"
+#include "util/log.h"
 
 struct server {
 	struct MHD_Daemon *d;
@@ -52,6 +59,8 @@ struct server {
 	int stopping;
 	int port;
 	int quiet;
+	log_format log_fmt;
+	char *tls_cert, *tls_key;   /* PEM text, NUL-terminated */
 	server_shared shared;
 	/* Group commit: writes that ask for it (http_defer) are queued to
 	 * this one writer; their connections are suspended meanwhile. */
@@ -68,6 +77,7 @@ typedef struct conn_ctx {
 	int too_big;
 	http_deferred *deferred;   /* queued to the writer; answered on resume */
 	struct timespec t0;        /* when the deferred request was dispatched */
+	int route;                 /* and its route, for the log and /metrics */
 	char ip[64];
 } conn_ctx;
 
@@ -125,19 +135,33 @@ static void *checkpointer(void *arg)
 			break;
 		pthread_mutex_unlock(&s->ckpt_mu);
 		jy_err err;
-		if (store_checkpoint(s->ckpt_store, &err) != 0 && !s->quiet)
-			fprintf(stderr, "checkpoint: %s\n", err.msg);
+		int failed = store_checkpoint(s->ckpt_store, &err) != 0;
+		metrics_checkpoint(s->shared.metrics, !failed);
+		if (failed && !s->quiet)
+			log_event(s->log_fmt, "error", "checkpoint_failed", "error", err.msg, NULL);
 		pthread_mutex_lock(&s->ckpt_mu);
 	}
 	pthread_mutex_unlock(&s->ckpt_mu);
 	return NULL;
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static store *pool_get(server *s)
 {
 	pthread_mutex_lock(&s->pool_mu);
-	while (s->pool_free == 0)
-		pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+	if (s->pool_free == 0) {
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (s->pool_free == 0)
+			pthread_cond_wait(&s->pool_cv, &s->pool_mu);
+		metrics_pool_wait(s->shared.metrics, seconds_since(&t0));
+	}
 	store *st = s->pool[--s->pool_free];
 	pthread_mutex_unlock(&s->pool_mu);
 	return st;
@@ -224,15 +248,24 @@ static enum MHD_Result answer(struct MHD_Connection *c, http_response *res)
 	return ret;
 }
 
-/* One structured log line per request. */
-static void log_request(const char *ip, const char *method, const char *url, int status,
-			const struct timespec *t0, const char *user)
+/* One line per request: time, method, route pattern (never the raw path,
+ * which holds ids and tokens), status, duration, user id, client address. */
+static void log_request(const server *s, const http_request *req, int status, double secs)
 {
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-	fprintf(stderr, "{\"ts\":%lld,\"ip\":\"%s\",\"method\":\"%s\",\"path\":\"%.200s\",\"status\":%d,\"ms\":%.3f,\"user\":\"%s\"}\n",
-		(long long)time(NULL), ip, method, url, status, ms, user);
+	char t[32], m[32], line[512];
+	const char *pattern = router_route_pattern(req->route, NULL);
+	log_time(t);
+	log_quote(req->method, m, sizeof m);
+	long long uid = req->user ? (long long)req->user->id : 0;
+	if (s->log_fmt == LOG_JSON)
+		snprintf(line, sizeof line,
+			 "{\"time\":\"%s\",\"level\":\"info\",\"event\":\"request\",\"method\":%s,"
+			 "\"route\":\"%s\",\"status\":%d,\"ms\":%.3f,\"user_id\":%lld,\"ip\":\"%s\"}\n",
+			 t, m, pattern, status, secs * 1e3, uid, req->ip);
+	else
+		snprintf(line, sizeof line, "%s info request %.16s %s %d %.3fms user=%lld ip=%s\n", t,
+			 req->method, pattern, status, secs * 1e3, uid, req->ip);
+	fputs(line, stderr);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -279,8 +312,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx->deferred = NULL;
 		d->reply(d, &res);
 		d->release(d);
+		http_request done;
+		memset(&done, 0, sizeof done);
+		done.method = method;
+		done.route = ctx->route;
+		snprintf(done.ip, sizeof done.ip, "%s", ctx->ip);
+		double secs = seconds_since(&ctx->t0);
+		metrics_request(s->shared.metrics, done.route, res.status, secs);
 		if (!s->quiet)
-			log_request(ctx->ip, method, url, res.status, &ctx->t0, "");
+			log_request(s, &done, res.status, secs);
 		return answer(c, &res);
 	}
 	if (ctx->too_big) {
@@ -311,6 +351,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		d->job.done = deferred_done;
 		ctx->deferred = d;
 		ctx->t0 = t0;
+		ctx->route = req.route;
 		snprintf(ctx->ip, sizeof ctx->ip, "%s", req.ip);
 		MHD_suspend_connection(c);
 		if (!s->writer || store_writer_submit(s->writer, &d->job)) {
@@ -321,8 +362,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	pool_put(s, req.store);
+	double secs = seconds_since(&t0);
+	metrics_request(s->shared.metrics, req.route, res.status, secs);
 	if (!s->quiet)
-		log_request(req.ip, method, url, res.status, &t0, req.user ? req.user->username : "");
+		log_request(s, &req, res.status, secs);
 	(void)version;
 	return answer(c, &res);
 }
@@ -366,6 +409,39 @@ static int parse_listen(const char *listen, struct sockaddr_in *sa, jy_err *err)
 	return 0;
 }
 
+static char *read_pem(const char *path, jy_err *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		err_set(err, JY_ENOENT, "无法读取 TLS 文件 (cannot read TLS file): %s", path);
+		return NULL;
+	}
+	char *b = malloc(65537);
+	size_t n = b ? fread(b, 1, 65536, f) : 0;
+	int more = b && fgetc(f) != EOF;
+	fclose(f);
+	if (!b || n == 0 || more || !strstr(b, "-----BEGIN")) {
+		free(b);
+		err_set(err, JY_EFORMAT, "不是 PEM 文件或超过 64 KiB (not a PEM file, or over 64 KiB): %s", path);
+		return NULL;
+	}
+	b[n] = 0;
+	return b;
+}
+
+static int load_tls(server *s, const server_config *cfg, jy_err *err)
+{
+	if (!cfg->tls_cert || !cfg->tls_key)
+		return err_set(err, JY_EINVAL, "--tls-cert 和 --tls-key 需同时给出 (give both --tls-cert and --tls-key)");
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		return err_set(err, JY_EINVAL, "libmicrohttpd 未编译 TLS 支持 (libmicrohttpd built without TLS)");
+	s->tls_cert = read_pem(cfg->tls_cert, err);
+	if (!s->tls_cert)
+		return JY_EINVAL;
+	s->tls_key = read_pem(cfg->tls_key, err);
+	return s->tls_key ? 0 : JY_EINVAL;
+}
+
 int server_start(const server_config *cfg, server **out, jy_err *err)
 {
 	*out = NULL;
@@ -377,6 +453,11 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 	if (!s)
 		return err_set(err, JY_ENOMEM, "out of memory");
 	s->quiet = cfg->quiet;
+	s->log_fmt = cfg->log_format == LOG_TEXT ? LOG_TEXT : LOG_JSON;
+	s->shared.metrics_token = cfg->metrics_token;
+	s->shared.started_at = (int64_t)time(NULL);
+	s->shared.log_format = s->log_fmt;
+	s->shared.quiet = s->quiet;
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->ckpt_mu, NULL);
@@ -389,7 +470,8 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 	s->pool_size = threads;
 	s->pool = calloc((size_t)threads, sizeof *s->pool);
 	s->shared.logins = ratelimit_new();
-	if (!s->pool || !s->shared.logins) {
+	s->shared.metrics = metrics_new();
+	if (!s->pool || !s->shared.logins || !s->shared.metrics) {
 		server_stop(s);
 		return err_set(err, JY_ENOMEM, "out of memory");
 	}
@@ -417,9 +499,18 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 		server_stop(s);
 		return rc;
 	}
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
+	if (cfg->tls_cert || cfg->tls_key) {
+		rc = load_tls(s, cfg, err);
+		if (rc) {
+			server_stop(s);
+			return rc;
+		}
+		flags |= MHD_USE_TLS;
+	}
+	/* Without TLS the two HTTPS options are skipped (END comes first). */
 	s->d = MHD_start_daemon(
-		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, 0, NULL,
-		NULL, on_request, s,
+		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
@@ -428,6 +519,8 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)1024,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(16 * 1024),
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+		s->tls_cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, s->tls_cert,
+		MHD_OPTION_HTTPS_MEM_KEY, s->tls_key,
 		MHD_OPTION_END);
 	if (!s->d) {
 		server_stop(s);
@@ -469,6 +562,12 @@ void server_stop(server *s)
 		store_close(s->pool[i]);
 	free(s->pool);
 	ratelimit_free(s->shared.logins);
+	metrics_free(s->shared.metrics);
+	if (s->tls_key) {
+		sodium_memzero(s->tls_key, strlen(s->tls_key));
+		free(s->tls_key);
+	}
+	free(s->tls_cert);
 	pthread_mutex_destroy(&s->pool_mu);
 	pthread_cond_destroy(&s->pool_cv);
 	free(s);

@@ -14,6 +14,10 @@ typedef struct server_config {
 	const char *listen;     /* "127.0.0.1:8080"; port 0 picks a free one */
 	int threads;            /* 0 = number of cores */
 	int quiet;              /* no request log */
+	const char *tls_cert;   /* PEM files: serve HTTPS (both or neither) */
+	const char *tls_key;
+	int log_format;         /* LOG_JSON (0) or LOG_TEXT (util/log.h) */
+	const char *metrics_token;  /* NULL: /metrics for loopback clients only */
 } server_config;
 
 /* Open the store pool, bind and start serving.  *out owned by the caller. */

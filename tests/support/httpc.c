@@ -103,6 +103,12 @@ void httpc_header(const httpc_resp *r, const char *name, char *out, size_t size)
 
 int test_server_start(test_server *s, const char *db)
 {
+	return test_server_start_ex(s, db, NULL, NULL);
+}
+
+int test_server_start_ex(test_server *s, const char *db, const char *const *extra,
+			 const char *stderr_path)
+{
 	int pipefd[2];
 	if (pipe(pipefd) != 0)
 		return -1;
@@ -113,8 +119,18 @@ int test_server_start(test_server *s, const char *db)
 		dup2(pipefd[1], 1);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		execl(tu_jinyun_bin(), "jinyun", "serve", "--db", db, "--listen", "127.0.0.1:0",
-		      "--quiet", (char *)NULL);
+		const char *argv[32] = { "jinyun", "serve", "--db", db, "--listen", "127.0.0.1:0" };
+		int n = 6;
+		if (stderr_path) {
+			FILE *f = freopen(stderr_path, "w", stderr);
+			(void)f;
+		} else {
+			argv[n++] = "--quiet";
+		}
+		for (int i = 0; extra && extra[i] && n < 31; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
+		execv(tu_jinyun_bin(), (char *const *)argv);
 		_exit(127);
 	}
 	close(pipefd[1]);

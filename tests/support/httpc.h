@@ -33,6 +33,10 @@ typedef struct test_server {
 /* Start `$JINYUN_BIN serve --db db --listen 127.0.0.1:0 --quiet`; waits until
  * it prints its address.  Returns 0 on success. */
 int test_server_start(test_server *s, const char *db);
+/* The same with more arguments (NULL-terminated list, may be NULL); with
+ * stderr_path the server logs there instead of running --quiet. */
+int test_server_start_ex(test_server *s, const char *db, const char *const *extra,
+			 const char *stderr_path);
 void test_server_stop(test_server *s);
 
 #endif

@@ -234,6 +234,27 @@ static void test_policy_cases_and_contacts(void **state)
 	assert_int_equal(policy_check(NULL, POL_FOLLOWUP_READ, &own), JY_EPERM);
 }
 
+static void test_policy_share_log_and_inbox(void **state)
+{
+	(void)state;
+	policy_target school = { 1, 0, NULL };
+	static const struct {
+		const char *role, *scope;
+		int log, inbox;
+	} cases[] = {
+		{ "admin", "school", 1, 1 },	 { "district", "district", 1, 1 },
+		{ "reporter", "school", 0, 1 },	 { "principal", "school", 0, 0 },
+		{ "teacher", "class", 0, 0 },	 { "gate", "school", 0, 0 },
+		{ "logistics", "school", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		user_rec u = user(cases[i].role, cases[i].scope, 1, 0);
+		assert_int_equal(policy_check(&u, POL_SHARE_READ, &school), cases[i].log ? 0 : JY_EPERM);
+		assert_int_equal(policy_check(&u, POL_SHARE_INBOX_READ, &school),
+				 cases[i].inbox ? 0 : JY_EPERM);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_policy_checks_and_alerts),
 		cmocka_unit_test(test_policy_return_to_school),
 		cmocka_unit_test(test_policy_cases_and_contacts),
+		cmocka_unit_test(test_policy_share_log_and_inbox),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

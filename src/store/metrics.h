@@ -1,0 +1,20 @@
+/*
+ * metrics.h — the few database readings /metrics exposes: counts, never
+ * anything about a person.
+ */
+#ifndef JY_STORE_METRICS_H
+#define JY_STORE_METRICS_H
+
+#include "store/store.h"
+
+typedef struct store_gauges {
+	int64_t gate_readings;        /* ever stored (the highest id: a counter) */
+	int64_t check_submissions;    /* ever stored (likewise) */
+	int64_t open_alerts;
+	int64_t monitoring_contacts;  /* close contacts under follow-up now */
+	int64_t share_received_ok, share_refused;
+} store_gauges;
+
+int store_gauges_read(store *s, store_gauges *g, jy_err *err);
+
+#endif
