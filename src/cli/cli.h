@@ -35,6 +35,13 @@ int cmd_stagger(int argc, char **argv);
 int cmd_hygiene(int argc, char **argv);
 int cmd_supplies(int argc, char **argv);
 int cmd_plans(int argc, char **argv);
+/* Many schools, privacy and retention (district.c). */
+int cmd_school(int argc, char **argv);
+int cmd_privacy(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+/* Take --school CODE out of argv (any position before "--") and hand it to
+ * the store as JINYUN_SCHOOL; *argc shrinks accordingly. */
+void cli_take_school_option(int *argc, char **argv);
 
 /* Return to school (return.c): the importers of `jinyun import` and the
  * gate readings of `jinyun export` (CSV: person,temperature,time,gate,decision). */

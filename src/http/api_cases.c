@@ -260,7 +260,7 @@ void api_cases_list(http_request *req, http_response *res)
 	if (http_deny(req, res, POL_CASE_READ, user_school(req), 0))
 		return;
 	const char *open = http_arg(req, "open"), *person = http_arg(req, "person_id");
-	case_filter f = { .school_id = strcmp(req->user->scope_kind, "district") ? user_school(req) : 0,
+	case_filter f = { .school_id = user_school(req),
 			  .open_only = open && !strcmp(open, "1") };
 	if (person && (f.person_id = http_parse_id(person)) <= 0) {
 		http_error(res, 400, "invalid", "person_id", "person_id 无效 (invalid person_id)");
@@ -1004,7 +1004,7 @@ void api_followups_list(http_request *req, http_response *res)
 {
 	const char *cls = http_arg(req, "class_id"), *st = http_arg(req, "status"),
 		   *cs = http_arg(req, "case_id");
-	followup_filter f = { .school_id = strcmp(req->user->scope_kind, "district") ? user_school(req) : 0,
+	followup_filter f = { .school_id = user_school(req),
 			      .status = st };
 	if (cls && (f.class_id = http_parse_id(cls)) <= 0) {
 		http_error(res, 400, "invalid", "class_id", "class_id 无效 (invalid class_id)");
@@ -1333,7 +1333,7 @@ void api_chains(http_request *req, http_response *res)
 	chain_graph g;
 	jy_err err;
 	err_clear(&err);
-	int64_t school = strcmp(req->user->scope_kind, "district") ? user_school(req) : 0;
+	int64_t school = user_school(req);
 	if (chains_graph(req->store, school, all && !strcmp(all, "1"), &g, &err)) {
 		http_error_from(res, &err);
 		return;

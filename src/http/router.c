@@ -155,6 +155,10 @@ static const struct route {
 	{ "POST", "/api/inspections", api_inspection_create, 0 },
 	{ "GET", "/api/inspections/{id}", api_inspection_get, 0 },
 	{ "GET", "/api/duty", api_duty, 0 },
+	/* Many schools in one district (api_district.c). */
+	{ "GET", "/api/district/overview", api_district_overview, 0 },
+	{ "GET", "/api/district/alerts", api_district_alerts, 0 },
+	{ "GET", "/api/district/schools", api_district_schools, 0 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:
@@ -258,6 +262,8 @@ void router_dispatch(http_request *req, http_response *res)
 			return;
 		}
 		req->user = &user;
+		if (district_request_scope(req, &user, res))
+			return;
 	}
 	if (!found) {
 		if (path_known)
@@ -269,4 +275,5 @@ void router_dispatch(http_request *req, http_response *res)
 	found->fn(req, res);
 	if (!res->status)
 		http_error(res, 500, "internal", NULL, "服务器内部错误 (handler gave no answer)");
+	privacy_filter_response(req, res);
 }
