@@ -22,6 +22,7 @@
 
 #include "cli/cli.h"
 #include "domain/district.h"
+#include "http/policy.h"
 
 void cli_take_school_option(int *argc, char **argv)
 {
@@ -72,6 +73,48 @@ static int audit_cli(store *s, const char *who, const char *action, const char *
 	snprintf(a.entity, sizeof a.entity, "%s", entity);
 	snprintf(a.entity_id, sizeof a.entity_id, "%s", entity_id);
 	snprintf(a.detail, sizeof a.detail, "%s", detail);
+	return store_audit_add(s, &a, err);
+}
+
+/* ---- exports ---- */
+
+int cli_export_allowed(store *s, const char *as, const char *kind, const char *format,
+		       const char *file, const char *date, jy_err *err)
+{
+	school_rec sc;
+	memset(&sc, 0, sizeof sc);
+	int rc = store_school_default(s, &sc, err);
+	if (rc && rc != JY_ENOENT)
+		return rc;
+	err_clear(err);
+	audit_rec a;
+	memset(&a, 0, sizeof a);
+	a.school_id = sc.id;
+	if (as) {
+		user_rec u;
+		rc = store_user_by_name(s, as, &u, err);
+		if (rc == JY_ENOENT)
+			return err_set(err, JY_EPERM, "没有这个用户 no such user: %s", as);
+		if (rc)
+			return rc;
+		policy_target t = { sc.id, 0, NULL };
+		if (policy_check(&u, POL_EXPORT, &t) != 0)
+			return err_set(err, JY_EPERM,
+				       "%s（角色 %s）无权导出个人数据 (%s, role %s, may not export personal "
+				       "data)", as, u.role, as, u.role);
+		a.user_id = u.id;
+		snprintf(a.username, sizeof a.username, "%s", u.username);
+		snprintf(a.role, sizeof a.role, "%s", u.role);
+	} else {
+		const char *os = getenv("USER");
+		snprintf(a.username, sizeof a.username, "os:%s", os && *os ? os : "unknown");
+		snprintf(a.role, sizeof a.role, "operator");
+	}
+	snprintf(a.ip, sizeof a.ip, "cli");
+	snprintf(a.action, sizeof a.action, "export");
+	snprintf(a.entity, sizeof a.entity, "%s", kind);
+	snprintf(a.detail, sizeof a.detail, "format=%s file=%s%s%s", format, file ? file : "stdout",
+		 date ? " date=" : "", date ? date : "");
 	return store_audit_add(s, &a, err);
 }
 

@@ -73,3 +73,9 @@ CREATE INDEX privacy_grant_user ON privacy_grant (user_id);
 -- The district overview groups by school in one pass.
 CREATE INDEX school_district ON school (district_id, id);
 CREATE INDEX alert_open ON alert (status, school_id);
+-- The overview counts each class's enrolled students from an index alone,
+-- and reads only the flagged entries of a day's checks (absent, symptoms,
+-- fever) through a partial index.
+CREATE INDEX person_enrolled ON person (school_id, kind, active, class_id);
+CREATE INDEX check_entry_flagged ON check_entry (submission_id)
+  WHERE status <> 'present' OR symptoms <> '' OR temperature >= 37.3;
