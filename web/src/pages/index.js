@@ -8,6 +8,7 @@ import audit from './audit.js';
 import calendar from './calendar.js';
 import census from './census.js';
 import check from './check.js';
+import district from './district.js';
 import myclass from './myclass.js';
 import overview from './overview.js';
 import people from './people.js';
@@ -19,6 +20,7 @@ import tasks from './tasks.js';
 import users from './users.js';
 
 export default [
+	district,
 	overview,
 	census,
 	check,
