@@ -279,21 +279,19 @@ int store_district_overview(store *s, int64_t district_id, const char *date, con
 	/* The district's schools. */
 	static const char q_schools[] =
 		"SELECT id, code, name FROM school WHERE district_id = ? ORDER BY id";
-	/* Enrolled and expected students per school: a class is expected when
-	 * its return batch is due, or when its school has no return batches. */
+	/* Each class with its enrolled students (counted on the index alone,
+	 * one range per class: no sort of 300,000 rows), its return batch's
+	 * date and whether its school has batches at all; summed per school in
+	 * C.  A class is expected when its batch is due, or when its school has
+	 * no return batches. */
 	static const char q_roster[] =
-		"SELECT c.school_id, COUNT(*), SUM(n.cnt), "
-		"SUM(CASE WHEN rb.id IS NULL AND NOT EXISTS (SELECT 1 FROM return_batch x "
-		"WHERE x.school_id = c.school_id) THEN n.cnt "
-		"WHEN rb.return_date <= ?2 THEN n.cnt ELSE 0 END) "
-		"FROM class c JOIN school sc ON sc.id = c.school_id "
-		"LEFT JOIN (SELECT p.class_id AS class_id, COUNT(*) AS cnt FROM person p "
-		"  JOIN school ps ON ps.id = p.school_id "
-		"  WHERE ps.district_id = ?1 AND p.kind = 'student' AND p.active = 1 "
-		"  GROUP BY p.class_id) n ON n.class_id = c.id "
+		"SELECT c.school_id, (SELECT COUNT(*) FROM person p WHERE p.school_id = c.school_id "
+		"AND p.kind = 'student' AND p.active = 1 AND p.class_id = c.id), "
+		"COALESCE(rb.return_date, ''), "
+		"EXISTS (SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
+		"FROM school sc JOIN class c ON c.school_id = sc.id "
 		"LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
-		"LEFT JOIN return_batch rb ON rb.id = bc.batch_id "
-		"WHERE sc.district_id = ?1 GROUP BY c.school_id";
+		"LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ?";
 	/* The day's census: submissions (latest version) and their entries,
 	 * counted on the primary key; the absent, symptomatic and febrile
 	 * entries through the partial index of flagged entries. */
@@ -369,14 +367,17 @@ int store_district_overview(store *s, int64_t district_id, const char *date, con
 	if (!(st = db_stmt_get(s->db, q_roster, err)))
 		goto fail_db;
 	db_bind_i64(st, 1, district_id);
-	db_bind_text(st, 2, date);
 	while ((rc = db_step(st, err)) == 1) {
 		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r) {
-			r->classes = db_col_i64(st, 1);
-			r->enrolled = db_col_i64(st, 2);
-			r->expected = db_col_i64(st, 3);
-		}
+		if (!r)
+			continue;
+		int64_t enrolled = db_col_i64(st, 1);
+		const char *batch_date = db_col_text(st, 2);
+		int has_batches = db_col_i64(st, 3) != 0;
+		r->classes++;
+		r->enrolled += enrolled;
+		if (!has_batches || (*batch_date && strcmp(batch_date, date) <= 0))
+			r->expected += enrolled;
 	}
 	db_done(st);
 	if (rc < 0)
