@@ -2,10 +2,11 @@
  * district.c — see district.h.  All SQL of districts, the overview, the
  * district rules and alerts, settings, privacy grants and the purge.
  *
- * The overview runs five grouped queries over the whole district (roster,
- * census, alerts, return batches, return holds and absences) and merges
- * them by school id in C; each query walks an index in school order, so
- * the cost grows with the rows of the day, not with a query per school.
+ * The overview runs seven grouped queries over the whole district (a table
+ * of parts: roster per class, census, flagged entries, alerts, return
+ * batches, holds, absences) and merges them by school id in C; each walks
+ * an index in school order, so the cost grows with the rows of the day,
+ * not with a query per school.
  */
 #include "store/district.h"
 
@@ -273,67 +274,154 @@ static district_school_counts *row_of(district_school_counts *rows, size_t n, in
 	return NULL;
 }
 
+/* Fill a school's row from one result row of an overview query (column 0
+ * is the school id). */
+typedef void (*overview_fill)(district_school_counts *r, db_stmt *st, const char *date);
+
+static void fill_roster(district_school_counts *r, db_stmt *st, const char *date)
+{
+	/* One class: its enrolled students, its batch's date, whether its
+	 * school has batches.  Expected when the batch is due, or when the
+	 * school has no return batches. */
+	int64_t enrolled = db_col_i64(st, 1);
+	const char *batch_date = db_col_text(st, 2);
+	r->classes++;
+	r->enrolled += enrolled;
+	if (!db_col_i64(st, 3) || (*batch_date && strcmp(batch_date, date) <= 0))
+		r->expected += enrolled;
+}
+
+static void fill_census(district_school_counts *r, db_stmt *st, const char *date)
+{
+	(void)date;
+	r->submitted = db_col_i64(st, 1);
+	r->entries = db_col_i64(st, 2);
+}
+
+static void fill_flagged(district_school_counts *r, db_stmt *st, const char *date)
+{
+	(void)date;
+	r->absent_sick = db_col_i64(st, 1);
+	r->absent_other = db_col_i64(st, 2);
+	r->absent_unknown = db_col_i64(st, 3);
+	r->symptomatic = db_col_i64(st, 4);
+	r->febrile = db_col_i64(st, 5);
+}
+
+static void fill_alerts(district_school_counts *r, db_stmt *st, const char *date)
+{
+	(void)date;
+	r->open_alerts = db_col_i64(st, 1);
+}
+
+static void fill_batches(district_school_counts *r, db_stmt *st, const char *date)
+{
+	(void)date;
+	r->batches = db_col_i64(st, 1);
+	r->batches_due = db_col_i64(st, 2);
+}
+
+static void fill_hold(district_school_counts *r, db_stmt *st, const char *date)
+{
+	(void)date;
+	r->hold = db_col_i64(st, 1);
+}
+
+static void fill_absent(district_school_counts *r, db_stmt *st, const char *date)
+{
+	(void)date;
+	r->not_returned = db_col_i64(st, 1);
+}
+
+#define CURRENT_SUBMISSION                                                                     \
+	"cs.version = (SELECT MAX(v.version) FROM check_submission v "                           \
+	"WHERE v.class_id = cs.class_id AND v.date = cs.date AND v.session = cs.session) "
+
+/* The parts of the overview: a query, its parameters in order ('D' the
+ * district, 'd' the date, 's' the session) and what it fills. */
+static const struct overview_part {
+	const char *sql, *binds;
+	overview_fill fill;
+} overview_parts[] = {
+	/* Each class with its enrolled students (counted on person_enrolled,
+	 * one index range per class: no sort of 300,000 rows). */
+	{ "SELECT c.school_id, (SELECT COUNT(*) FROM person p WHERE p.school_id = c.school_id "
+	  "AND p.kind = 'student' AND p.active = 1 AND p.class_id = c.id), "
+	  "COALESCE(rb.return_date, ''), "
+	  "EXISTS (SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
+	  "FROM school sc JOIN class c ON c.school_id = sc.id "
+	  "LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
+	  "LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ?",
+	  "D", fill_roster },
+	/* The day's census: submissions (latest version), their entries
+	 * counted on the primary key. */
+	{ "SELECT cs.school_id, COUNT(*), "
+	  "SUM((SELECT COUNT(*) FROM check_entry e WHERE e.submission_id = cs.id)) "
+	  "FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
+	  "WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? AND " CURRENT_SUBMISSION
+	  "GROUP BY cs.school_id",
+	  "Dds", fill_census },
+	/* The absent, symptomatic and febrile entries, through the partial
+	 * index of flagged entries. */
+	{ "SELECT cs.school_id, "
+	  "SUM(CASE WHEN e.status = 'absent_sick' THEN 1 ELSE 0 END), "
+	  "SUM(CASE WHEN e.status = 'absent_other' THEN 1 ELSE 0 END), "
+	  "SUM(CASE WHEN e.status = 'absent_unknown' THEN 1 ELSE 0 END), "
+	  "SUM(CASE WHEN e.symptoms <> '' THEN 1 ELSE 0 END), "
+	  "SUM(CASE WHEN e.temperature >= 37.3 THEN 1 ELSE 0 END) "
+	  "FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
+	  "JOIN check_entry e ON e.submission_id = cs.id "
+	  "AND (e.status <> 'present' OR e.symptoms <> '' OR e.temperature >= 37.3) "
+	  "WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? AND " CURRENT_SUBMISSION
+	  "GROUP BY cs.school_id",
+	  "Dds", fill_flagged },
+	{ "SELECT a.school_id, COUNT(*) FROM alert a JOIN school sc ON sc.id = a.school_id "
+	  "WHERE sc.district_id = ? AND a.status = 'open' GROUP BY a.school_id",
+	  "D", fill_alerts },
+	{ "SELECT b.school_id, COUNT(*), SUM(CASE WHEN b.return_date <= ? THEN 1 ELSE 0 END) "
+	  "FROM return_batch b JOIN school sc ON sc.id = b.school_id "
+	  "WHERE sc.district_id = ? GROUP BY b.school_id",
+	  "dD", fill_batches },
+	/* On hold for their latest return date up to the day. */
+	{ "SELECT r.school_id, COUNT(*) FROM screen_result r JOIN school sc ON sc.id = r.school_id "
+	  "WHERE sc.district_id = ? AND r.status = 'hold' AND r.return_date <= ? "
+	  "AND r.return_date = (SELECT MAX(x.return_date) FROM screen_result x "
+	  "WHERE x.person_id = r.person_id AND x.return_date <= ?) GROUP BY r.school_id",
+	  "Ddd", fill_hold },
+	{ "SELECT a.school_id, COUNT(*) FROM return_absence a JOIN school sc ON sc.id = a.school_id "
+	  "WHERE sc.district_id = ? AND a.returned_date IS NULL GROUP BY a.school_id",
+	  "D", fill_absent },
+};
+
+/* Run one part and merge its rows into the schools' rows. */
+static int overview_merge(store *s, const struct overview_part *part, int64_t district_id,
+			  const char *date, const char *session, district_school_counts *rows,
+			  size_t n, jy_err *err)
+{
+	db_stmt *st = db_stmt_get(s->db, part->sql, err);
+	if (!st)
+		return JY_EDB;
+	for (int k = 0; part->binds[k]; k++) {
+		if (part->binds[k] == 'D')
+			db_bind_i64(st, k + 1, district_id);
+		else
+			db_bind_text(st, k + 1, part->binds[k] == 'd' ? date : session);
+	}
+	int rc;
+	while ((rc = db_step(st, err)) == 1) {
+		district_school_counts *r = row_of(rows, n, db_col_i64(st, 0));
+		if (r)
+			part->fill(r, st, date);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int store_district_overview(store *s, int64_t district_id, const char *date, const char *session,
 			    district_school_counts **out, size_t *n, jy_err *err)
 {
-	/* The district's schools. */
 	static const char q_schools[] =
 		"SELECT id, code, name FROM school WHERE district_id = ? ORDER BY id";
-	/* Each class with its enrolled students (counted on the index alone,
-	 * one range per class: no sort of 300,000 rows), its return batch's
-	 * date and whether its school has batches at all; summed per school in
-	 * C.  A class is expected when its batch is due, or when its school has
-	 * no return batches. */
-	static const char q_roster[] =
-		"SELECT c.school_id, (SELECT COUNT(*) FROM person p WHERE p.school_id = c.school_id "
-		"AND p.kind = 'student' AND p.active = 1 AND p.class_id = c.id), "
-		"COALESCE(rb.return_date, ''), "
-		"EXISTS (SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
-		"FROM school sc JOIN class c ON c.school_id = sc.id "
-		"LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
-		"LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ?";
-	/* The day's census: submissions (latest version) and their entries,
-	 * counted on the primary key; the absent, symptomatic and febrile
-	 * entries through the partial index of flagged entries. */
-	static const char q_census[] =
-		"SELECT cs.school_id, COUNT(*), "
-		"SUM((SELECT COUNT(*) FROM check_entry e WHERE e.submission_id = cs.id)) "
-		"FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
-		"WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? "
-		"AND cs.version = (SELECT MAX(v.version) FROM check_submission v "
-		"WHERE v.class_id = cs.class_id AND v.date = cs.date AND v.session = cs.session) "
-		"GROUP BY cs.school_id";
-	static const char q_flagged[] =
-		"SELECT cs.school_id, "
-		"SUM(CASE WHEN e.status = 'absent_sick' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN e.status = 'absent_other' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN e.status = 'absent_unknown' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN e.symptoms <> '' THEN 1 ELSE 0 END), "
-		"SUM(CASE WHEN e.temperature >= 37.3 THEN 1 ELSE 0 END) "
-		"FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
-		"JOIN check_entry e ON e.submission_id = cs.id "
-		"AND (e.status <> 'present' OR e.symptoms <> '' OR e.temperature >= 37.3) "
-		"WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? "
-		"AND cs.version = (SELECT MAX(v.version) FROM check_submission v "
-		"WHERE v.class_id = cs.class_id AND v.date = cs.date AND v.session = cs.session) "
-		"GROUP BY cs.school_id";
-	static const char q_alerts[] =
-		"SELECT a.school_id, COUNT(*) FROM alert a JOIN school sc ON sc.id = a.school_id "
-		"WHERE sc.district_id = ? AND a.status = 'open' GROUP BY a.school_id";
-	static const char q_batches[] =
-		"SELECT b.school_id, COUNT(*), SUM(CASE WHEN b.return_date <= ? THEN 1 ELSE 0 END) "
-		"FROM return_batch b JOIN school sc ON sc.id = b.school_id "
-		"WHERE sc.district_id = ? GROUP BY b.school_id";
-	static const char q_hold[] =
-		"SELECT r.school_id, COUNT(*) FROM screen_result r JOIN school sc ON sc.id = r.school_id "
-		"WHERE sc.district_id = ? AND r.status = 'hold' AND r.return_date <= ? "
-		"AND r.return_date = (SELECT MAX(x.return_date) FROM screen_result x "
-		"WHERE x.person_id = r.person_id AND x.return_date <= ?) "
-		"GROUP BY r.school_id";
-	static const char q_absent[] =
-		"SELECT a.school_id, COUNT(*) FROM return_absence a JOIN school sc ON sc.id = a.school_id "
-		"WHERE sc.district_id = ? AND a.returned_date IS NULL GROUP BY a.school_id";
-
 	*out = NULL;
 	*n = 0;
 	size_t cap = 0, count = 0;
@@ -361,123 +449,15 @@ int store_district_overview(store *s, int64_t district_id, const char *date, con
 		COPY_COL(r->name, st, 2);
 	}
 	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_roster, err)))
-		goto fail_db;
-	db_bind_i64(st, 1, district_id);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (!r)
-			continue;
-		int64_t enrolled = db_col_i64(st, 1);
-		const char *batch_date = db_col_text(st, 2);
-		int has_batches = db_col_i64(st, 3) != 0;
-		r->classes++;
-		r->enrolled += enrolled;
-		if (!has_batches || (*batch_date && strcmp(batch_date, date) <= 0))
-			r->expected += enrolled;
+	for (size_t i = 0; rc >= 0 && i < sizeof overview_parts / sizeof overview_parts[0]; i++)
+		rc = overview_merge(s, &overview_parts[i], district_id, date, session, rows, count, err);
+	if (rc < 0) {
+		free(rows);
+		return rc;
 	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_census, err)))
-		goto fail_db;
-	db_bind_i64(st, 1, district_id);
-	db_bind_text(st, 2, date);
-	db_bind_text(st, 3, session);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r) {
-			r->submitted = db_col_i64(st, 1);
-			r->entries = db_col_i64(st, 2);
-		}
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_flagged, err)))
-		goto fail_db;
-	db_bind_i64(st, 1, district_id);
-	db_bind_text(st, 2, date);
-	db_bind_text(st, 3, session);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r) {
-			r->absent_sick = db_col_i64(st, 1);
-			r->absent_other = db_col_i64(st, 2);
-			r->absent_unknown = db_col_i64(st, 3);
-			r->symptomatic = db_col_i64(st, 4);
-			r->febrile = db_col_i64(st, 5);
-		}
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_alerts, err)))
-		goto fail_db;
-	db_bind_i64(st, 1, district_id);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r)
-			r->open_alerts = db_col_i64(st, 1);
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_batches, err)))
-		goto fail_db;
-	db_bind_text(st, 1, date);
-	db_bind_i64(st, 2, district_id);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r) {
-			r->batches = db_col_i64(st, 1);
-			r->batches_due = db_col_i64(st, 2);
-		}
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_hold, err)))
-		goto fail_db;
-	db_bind_i64(st, 1, district_id);
-	db_bind_text(st, 2, date);
-	db_bind_text(st, 3, date);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r)
-			r->hold = db_col_i64(st, 1);
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
-
-	if (!(st = db_stmt_get(s->db, q_absent, err)))
-		goto fail_db;
-	db_bind_i64(st, 1, district_id);
-	while ((rc = db_step(st, err)) == 1) {
-		district_school_counts *r = row_of(rows, count, db_col_i64(st, 0));
-		if (r)
-			r->not_returned = db_col_i64(st, 1);
-	}
-	db_done(st);
-	if (rc < 0)
-		goto fail;
 	*out = rows;
 	*n = count;
 	return 0;
-fail_db:
-	rc = JY_EDB;
-fail:
-	free(rows);
-	return rc;
 }
 
 int store_district_school_alerts(store *s, int64_t district_id, int open_only, int64_t limit,
