@@ -79,3 +79,14 @@ CREATE INDEX alert_open ON alert (status, school_id);
 CREATE INDEX person_enrolled ON person (school_id, kind, active, class_id);
 CREATE INDEX check_entry_flagged ON check_entry (submission_id)
   WHERE status <> 'present' OR symptoms <> '' OR temperature >= 37.3;
+
+-- Databases from before districts: district users had no district (one
+-- district per deployment).  Give them one, holding every school, so they
+-- keep working.
+INSERT INTO district (code, name)
+  SELECT 'district', '本区' WHERE NOT EXISTS (SELECT 1 FROM district)
+  AND EXISTS (SELECT 1 FROM app_user WHERE scope_kind = 'district');
+UPDATE school SET district_id = (SELECT MIN(id) FROM district)
+  WHERE district_id IS NULL AND EXISTS (SELECT 1 FROM app_user WHERE scope_kind = 'district');
+UPDATE app_user SET scope_id = (SELECT MIN(id) FROM district)
+  WHERE scope_kind = 'district' AND scope_id IS NULL;
