@@ -271,6 +271,34 @@ static void test_drill_down_within_the_district_only(void **state)
 	cJSON_Delete(call("GET", path, fx.reporter, NULL, 403));
 	snprintf(path, sizeof path, "/api/census?school=%lld", (long long)fx.school[1]);
 	cJSON_Delete(call("GET", path, fx.reporter, NULL, 200));
+	/* Three coughs in one class of school 1: a school alert.  The district
+	 * sees it when it names school 1, never in a list that names no school
+	 * (such a list would cross into other districts). */
+	cJSON *cls = call("GET", "/api/people?kind=student&limit=3", fx.reporter, NULL, 200);
+	for (int i = 0; i < 3; i++) {
+		char body[200];
+		snprintf(body, sizeof body,
+			 "{\"person_id\":%lld,\"source\":\"observation\",\"symptoms\":[\"cough\"]}",
+			 (long long)num(cJSON_GetArrayItem(cJSON_GetObjectItem(cls, "items"), i), "id"));
+		cJSON_Delete(call("POST", "/api/events", fx.reporter, body, 201));
+	}
+	cJSON_Delete(cls);
+	cJSON *own = call("GET", "/api/alerts", fx.reporter, NULL, 200);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(own, "items")) >= 1);
+	cJSON_Delete(own);
+	snprintf(path, sizeof path, "/api/alerts?school=%lld", (long long)fx.school[1]);
+	cJSON *drilled = call("GET", path, fx.district, NULL, 200);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(drilled, "items")) >= 1);
+	cJSON_Delete(drilled);
+	static const char *const unnamed[] = { "/api/alerts", "/api/cases", "/api/followups" };
+	for (size_t i = 0; i < sizeof unnamed / sizeof unnamed[0]; i++) {
+		cJSON *none = call("GET", unnamed[i], fx.district, NULL, 200);
+		assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(none, "items")), 0);
+		cJSON_Delete(none);
+	}
+	cJSON *dal = call("GET", "/api/district/alerts", fx.district, NULL, 200);
+	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(dal, "school_alerts")) >= 1);
+	cJSON_Delete(dal);
 	/* A school's alerts stay the school's. */
 	snprintf(path, sizeof path, "/api/alerts?school=%lld", (long long)fx.school[3]);
 	cJSON_Delete(call("GET", path, fx.doc2, NULL, 403));
