@@ -29,9 +29,12 @@ static const struct command {
 	{ "import", cmd_import, "导入 import roster and records (csv, xlsx)" },
 	{ "hygiene", cmd_hygiene, "通风消毒：应做、已做、逾期 ventilation and disinfection due/overdue (--json)" },
 	{ "init", cmd_init, "创建或升级数据库 create or migrate a database" },
+	{ "privacy", cmd_privacy, "化名与授权 pseudonyms for district users, grants (audited)" },
+	{ "purge", cmd_purge, "保留期：删除过期健康记录 purge health records past retention (audited)" },
 	{ "plans", cmd_plans, "应急预案：模板、启动、逾期任务 emergency plans, activation, duty (--json)" },
 	{ "restore", cmd_restore, "从备份恢复 restore a backup (checked, atomic)" },
 	{ "screen", cmd_screen, "返校筛查 screen everyone back on a date (--json)" },
+	{ "school", cmd_school, "学校与区 schools of a district (add, list)" },
 	{ "serve", cmd_serve, "启动服务 serve the web UI and API" },
 	{ "share", cmd_share, "辖区信息共享 jurisdiction sharing: keys, partners, send, log" },
 	{ "signals", cmd_signals, "统计预警日常运行 the daily EARS/Farrington run" },
@@ -48,7 +51,8 @@ static void usage(FILE *f)
 		JINYUN_VERSION);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].help);
-	fprintf(f, "\n  --version    版本 print the version\n");
+	fprintf(f, "\n  --school CODE 学校 the school a command works on (when the database holds several)\n");
+	fprintf(f, "  --version    版本 print the version\n");
 }
 
 int main(int argc, char **argv)
@@ -74,6 +78,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* --school CODE, for any command: the school it works on. */
+	cli_take_school_option(&argc, argv);
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

@@ -35,6 +35,20 @@ int cmd_stagger(int argc, char **argv);
 int cmd_hygiene(int argc, char **argv);
 int cmd_supplies(int argc, char **argv);
 int cmd_plans(int argc, char **argv);
+/* Many schools, privacy and retention (district.c). */
+int cmd_school(int argc, char **argv);
+int cmd_privacy(int argc, char **argv);
+int cmd_purge(int argc, char **argv);
+struct store;
+/* May personal data be exported (`jinyun export KIND`)?  With as (a
+ * username) the account's role must allow POL_EXPORT in the school; without
+ * it the OS user is the operator.  Writes the audit record (action export).
+ * 0, or JY_EPERM / a store error with err filled. */
+int cli_export_allowed(struct store *s, const char *as, const char *kind, const char *format,
+		       const char *file, const char *date, jy_err *err);
+/* Take --school CODE out of argv (any position before "--") and hand it to
+ * the store as JINYUN_SCHOOL; *argc shrinks accordingly. */
+void cli_take_school_option(int *argc, char **argv);
 
 /* Jurisdiction sharing (share.c); backup and restore (backup.c). */
 int cmd_share(int argc, char **argv);

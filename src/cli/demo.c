@@ -22,7 +22,7 @@
 static void demo_usage(FILE *f)
 {
 	fprintf(f,
-		"用法 usage: jinyun demo [--db PATH] [--students N] [--seed S] [--days D]\n"
+		"用法 usage: jinyun demo [--db PATH] [--students N] [--seed S] [--days D] [--schools N]\n"
 		"\n"
 		"生成演示学校：四川仪表工业学校缙云校区（学生、教职工、班级、场所、宿舍、课表、演示账号）。\n"
 		"Write a realistic demo school shaped like 四川仪表工业学校缙云校区: students in\n"
@@ -35,6 +35,8 @@ static void demo_usage(FILE *f)
 		"  --students N   学生人数 students, %d-%d (default %d)\n"
 		"  --seed S       随机种子 seed, a non-negative integer (default 1)\n"
 		"  --days D       历史天数 days of history from %s, 0-%d (default 0)\n"
+		"  --schools N    区内学校数 schools in the demo district, 1-999 (default 1); each\n"
+		"                 has --students students; the district login sees them all\n"
 		"  -h, --help     显示帮助 show this help\n",
 		JY_DEFAULT_DB, DEMO_STUDENTS_MIN, DEMO_STUDENTS_MAX, DEMO_STUDENTS_DEFAULT,
 		DEMO_START_DATE, DEMO_DAYS_MAX);
@@ -126,12 +128,13 @@ int cmd_demo(int argc, char **argv)
 		{ "students", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "days", required_argument, NULL, 'D' },
+		{ "schools", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = JY_DEFAULT_DB;
 	demo_opts o = { .students = DEMO_STUDENTS_DEFAULT, .seed = 1, .days = 0 };
-	long v;
+	long v, schools = 1;
 	int ch;
 	optind = 0;
 	opterr = 0;
@@ -164,6 +167,14 @@ int cmd_demo(int argc, char **argv)
 				return 2;
 			}
 			o.days = (int)v;
+			break;
+		case 'S':
+			if (parse_long(optarg, 1, 999, &v)) {
+				cli_fail("demo", "学校数应为 1–999 的整数 (--schools must be an integer 1–999): '%s'",
+					 optarg);
+				return 2;
+			}
+			schools = v;
 			break;
 		case 'h':
 			demo_usage(stdout);
@@ -198,11 +209,30 @@ int cmd_demo(int argc, char **argv)
 	}
 	demo_counts c;
 	rc = demo_create(s, &o, &c, &err);
+	/* --schools N: the other schools of the demo district, each its own
+	 * transaction, with seeds of their own. */
+	int64_t students = c.students;
+	for (long i = 2; !rc && i <= schools; i++) {
+		char code[32], name[64];
+		snprintf(code, sizeof code, "bb-%03ld", i);
+		snprintf(name, sizeof name, "北碚区第%ld中学", i);
+		demo_opts more = o;
+		more.seed = o.seed + (uint64_t)i;
+		more.school_code = code;
+		more.school_name = name;
+		demo_counts mc;
+		rc = demo_create(s, &more, &mc, &err);
+		students += mc.students;
+	}
 	store_close(s);
 	if (rc) {
 		err_format(&err, msg, sizeof msg);
 		return cli_fail("demo", "%s", msg);
 	}
 	print_summary(db, &o, &c, now_seconds() - t0);
+	if (schools > 1)
+		printf("\n区 district %s (%s): %ld 所学校 schools (bb-002 … bb-%03ld), 学生 students %lld; "
+		       "区级账号 the district login sees them all\n",
+		       DEMO_DISTRICT_NAME, DEMO_DISTRICT_CODE, schools, schools, (long long)students);
 	return 0;
 }

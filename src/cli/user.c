@@ -12,10 +12,13 @@
 #include "domain/auth.h"
 
 static const char usage[] =
-	"用法 usage: jinyun user add [--db PATH] --name NAME --role ROLE [--scope SCOPE] < password\n"
+	"用法 usage: jinyun user add [--db PATH] [--school CODE] --name NAME --role ROLE [--scope SCOPE] < password\n"
 	"            jinyun user list [--db PATH]\n"
 	"角色 roles: admin principal(校长) reporter(疫情报告人/校医) teacher(班主任, --scope 班级)\n"
-	"            gate(门岗) logistics(后勤) district(区教委/区疾控, --scope 区)\n"
+	"            gate(门岗) logistics(后勤) district(区教委/区疾控, --scope 区代码)\n"
+	"范围 scope: 班主任为班级（在 --school 学校中）；其他学校角色可用 --scope 学校代码；区级为区代码\n"
+	"       (a teacher's class, in --school; a school code for other school roles; a district\n"
+	"        code for district users, optional when the database holds one district)\n"
 	"密码从标准输入读取 (the password is read from stdin, at least 8 characters).\n";
 
 static int print_user(void *ctx, const user_rec *u)

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "domain/codes.h"
+#include "domain/district.h"
 #include "domain/plans.h"
 #include "engine/cluster.h"
 #include "util/date.h"
@@ -255,6 +256,9 @@ int alerts_evaluate_class(store *s, int64_t school_id, int64_t class_id, const c
 		}
 	}
 	free(rules);
+	/* The district's rules see the same change (district.c). */
+	if (!rc)
+		rc = district_alerts_evaluate(s, school_id, d0, d1, codes, NULL, err);
 	if (rc) {
 		store_rollback(s);
 		return rc;

@@ -8,6 +8,8 @@
 
 #include <sodium.h>
 
+#include "store/district.h"
+
 static const char *const roles[] = { "admin", "principal", "reporter", "teacher",
 				     "gate", "logistics", "district" };
 
@@ -21,6 +23,46 @@ int auth_role_valid(const char *role)
 
 int auth_user_add(store *s, const char *username, const char *password, const char *role,
 		  const char *scope, int64_t *id, jy_err *err)
+{
+	return auth_user_add_in(s, 0, username, password, role, scope, id, err);
+}
+
+/* The district a district user is scoped to: scope names it (code or name),
+ * or the only district there is. */
+static int district_scope(store *s, const char *scope, user_rec *u, jy_err *err)
+{
+	district_rec d;
+	int rc;
+	if (scope && *scope) {
+		rc = store_district_find(s, scope, &d, err);
+		if (rc == JY_ENOENT) {
+			/* A school database's first district user names its district:
+			 * it is made, and the schools in no district join it. */
+			if ((rc = store_district_only(s, &d, NULL)) != JY_ENOENT)
+				return store_district_find(s, scope, &d, err);
+			rc = store_district_ensure(s, scope, scope, &d.id, err);
+			if (!rc)
+				rc = store_district_adopt_schools(s, d.id, err);
+		}
+	} else {
+		rc = store_district_only(s, &d, err);
+		if (rc) {
+			char why[sizeof err->msg];
+			snprintf(why, sizeof why, "%s", err->msg);
+			return err_at(err, rc, NULL, 0, "scope",
+				      "区级账号需要 --scope 区代码 (a district user needs --scope DISTRICT): %s",
+				      why);
+		}
+	}
+	if (rc)
+		return rc;
+	snprintf(u->scope_kind, sizeof u->scope_kind, "district");
+	u->scope_id = d.id;
+	return 0;
+}
+
+int auth_user_add_in(store *s, int64_t school_id, const char *username, const char *password,
+		     const char *role, const char *scope, int64_t *id, jy_err *err)
 {
 	user_rec u;
 	memset(&u, 0, sizeof u);
@@ -41,11 +83,25 @@ int auth_user_add(store *s, const char *username, const char *password, const ch
 	snprintf(u.role, sizeof u.role, "%s", role);
 	int rc;
 	if (!strcmp(role, "district")) {
-		snprintf(u.scope_kind, sizeof u.scope_kind, "district");
+		if (school_id)
+			return err_at(err, JY_EPERM, NULL, 0, "role",
+				      "学校管理员不能创建区级账号 (a school's administrator cannot create "
+				      "district users)");
+		if ((rc = district_scope(s, scope, &u, err)))
+			return rc;
 	} else {
 		school_rec sc;
-		rc = store_school_default(s, &sc, err);
-		if (rc == JY_ENOENT)
+		if (school_id) {
+			rc = store_school_get(s, school_id, &sc, err);
+		} else if (scope && *scope && strcmp(role, "teacher")) {
+			/* The scope names the school (code or name). */
+			rc = store_school_find(s, scope, &sc, err);
+			if (rc == JY_ENOENT)
+				err_at(err, rc, NULL, 0, "scope", "%s", err->msg);
+		} else {
+			rc = store_school_default(s, &sc, err);
+		}
+		if (rc == JY_ENOENT && !(scope && *scope && strcmp(role, "teacher")))
 			return err_set(err, rc, "数据库中还没有学校，请先导入名单或运行 demo "
 						"(no school yet: import a roster or run demo first)");
 		if (rc)
@@ -60,9 +116,9 @@ int auth_user_add(store *s, const char *username, const char *password, const ch
 			if (rc)
 				return rc;
 		} else {
-			if (scope && *scope && strcmp(scope, sc.code) && strcmp(scope, sc.name))
+			if (school_id && scope && *scope && strcmp(scope, sc.code) && strcmp(scope, sc.name))
 				return err_at(err, JY_EINVAL, NULL, 0, "scope",
-					      "未知学校 unknown school '%s' (this database holds %s %s)",
+					      "未知学校 unknown school '%s' (this school is %s %s)",
 					      scope, sc.code, sc.name);
 			snprintf(u.scope_kind, sizeof u.scope_kind, "school");
 		}

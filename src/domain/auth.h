@@ -27,6 +27,13 @@ int auth_role_valid(const char *role);
  */
 int auth_user_add(store *s, const char *username, const char *password, const char *role,
 		  const char *scope, int64_t *id, jy_err *err);
+/* The same in a given school (school_id 0 = as above: the scope or the
+ * command's school).  With a school_id the user is that school's, and a
+ * district user cannot be made (a school's administrator creates users in
+ * their own school only).  A district user's scope is the district code or
+ * name (optional when there is one district); scope_id is the district. */
+int auth_user_add_in(store *s, int64_t school_id, const char *username, const char *password,
+		     const char *role, const char *scope, int64_t *id, jy_err *err);
 
 /*
  * Check credentials and open a session.  On success token receives the

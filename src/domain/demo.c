@@ -20,6 +20,7 @@
  * creation timestamps the store adds and the password salts.
  */
 #include "domain/demo.h"
+#include "store/district.h"
 #include "store/surveillance.h"
 
 #include <assert.h>
@@ -1214,9 +1215,18 @@ out:
 }
 
 /* The demo needs a database without a school and without its usernames. */
-static int check_empty(store *s, jy_err *err)
+static int check_empty(store *s, const demo_opts *o, jy_err *err)
 {
 	school_rec sc;
+	if (o->school_code) {
+		/* Another school of the district: only its code must be free. */
+		int rc = store_school_find(s, o->school_code, &sc, err);
+		if (rc == 0)
+			return err_set(err, JY_ECONFLICT, "学校 %s 已存在 (school %s exists)",
+				       o->school_code, o->school_code);
+		err_clear(err);
+		return rc == JY_ENOENT ? 0 : rc;
+	}
 	int rc = store_school_default(s, &sc, err);
 	if (rc == 0) {
 		if (!strcmp(sc.code, DEMO_SCHOOL_CODE))
@@ -1252,7 +1262,12 @@ static int check_empty(store *s, jy_err *err)
 static int write_all(struct gen *g, jy_err *err)
 {
 	store *s = g->s;
-	int rc = store_school_ensure(s, DEMO_SCHOOL_CODE, DEMO_SCHOOL_NAME, &g->school_id, err);
+	const char *code = g->o.school_code ? g->o.school_code : DEMO_SCHOOL_CODE;
+	const char *name = g->o.school_name ? g->o.school_name : DEMO_SCHOOL_NAME;
+	int64_t district_id = 0;
+	int rc = store_district_ensure(s, DEMO_DISTRICT_CODE, DEMO_DISTRICT_NAME, &district_id, err);
+	if (!rc)
+		rc = store_school_add(s, district_id, code, name, &g->school_id, err);
 	if (!rc)
 		rc = store_campus_ensure(s, g->school_id, DEMO_CAMPUS_NAME, &g->campus_id, err);
 	for (int i = 0; i < N_GRADES && !rc; i++) {
@@ -1271,7 +1286,7 @@ static int write_all(struct gen *g, jy_err *err)
 		rc = write_people(g, err);
 	if (!rc)
 		rc = write_timetable(g, err);
-	if (!rc)
+	if (!rc && !g->o.school_code)
 		rc = write_users(g, err);
 	if (!rc) {
 		audit_rec a;
@@ -1280,7 +1295,7 @@ static int write_all(struct gen *g, jy_err *err)
 		snprintf(a.username, sizeof a.username, "jinyun demo");
 		snprintf(a.action, sizeof a.action, "create");
 		snprintf(a.entity, sizeof a.entity, "demo");
-		snprintf(a.entity_id, sizeof a.entity_id, "%s", DEMO_SCHOOL_CODE);
+		snprintf(a.entity_id, sizeof a.entity_id, "%s", code);
 		snprintf(a.detail, sizeof a.detail,
 			 "演示学校 demo school: seed=%llu students=%d start=%s days=%d",
 			 (unsigned long long)g->o.seed, g->o.students, DEMO_START_DATE, g->o.days);
@@ -1346,7 +1361,7 @@ int demo_create(store *s, const demo_opts *o, demo_counts *out, jy_err *err)
 	}
 	rc = store_begin(s, err);
 	if (!rc) {
-		rc = check_empty(s, err);
+		rc = check_empty(s, o, err);
 		if (!rc)
 			rc = write_all(&g, err);
 		if (rc)

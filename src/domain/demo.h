@@ -46,7 +46,15 @@ typedef struct demo_opts {
 	int students;     /* DEMO_STUDENTS_MIN..DEMO_STUDENTS_MAX */
 	uint64_t seed;    /* any value; the same seed gives the same school */
 	int days;         /* 0..DEMO_DAYS_MAX days of history from DEMO_START_DATE */
+	/* Another school of the demo district (jinyun demo --schools N): its
+	 * code and name, no logins; the database may already hold the demo's
+	 * other schools.  NULL: the demo school itself. */
+	const char *school_code, *school_name;
 } demo_opts;
+
+/* Every demo school belongs to this district (the district login's scope). */
+#define DEMO_DISTRICT_CODE "beibei"
+#define DEMO_DISTRICT_NAME "北碚区"
 
 /* What demo_create() wrote. */
 typedef struct demo_counts {

@@ -260,7 +260,10 @@ int roster_import(store *s, const table *t, const char *name, roster_report *rep
 		return rc;
 
 	school_rec sc = { 0 };
-	int have_school = store_school_default(s, &sc, NULL) == 0;
+	rc = store_school_default(s, &sc, err);
+	if (rc && rc != JY_ENOENT)
+		return rc; /* several schools and none named, or a named school that is not there */
+	int have_school = rc == 0;
 
 	size_t n = 0;
 	row *rows = calloc(t->nrows ? t->nrows : 1, sizeof *rows);

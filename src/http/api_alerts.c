@@ -54,7 +54,7 @@ void api_alerts_list(http_request *req, http_response *res)
 	jy_err err;
 	err_clear(&err);
 	/* District users see every school's alerts. */
-	int64_t school = strcmp(req->user->scope_kind, "district") ? req->user->school_id : 0;
+	int64_t school = req->user->school_id ? req->user->school_id : -1; /* a district user names a school (?school=); none: no school's, never every district's */
 	if (store_alert_list(req->store, school, from, to, status, add_alert, ctx, &err)) {
 		cJSON_Delete(items);
 		http_error_from(res, &err);

@@ -260,7 +260,7 @@ void api_cases_list(http_request *req, http_response *res)
 	if (http_deny(req, res, POL_CASE_READ, user_school(req), 0))
 		return;
 	const char *open = http_arg(req, "open"), *person = http_arg(req, "person_id");
-	case_filter f = { .school_id = strcmp(req->user->scope_kind, "district") ? user_school(req) : 0,
+	case_filter f = { .school_id = user_school(req) ? user_school(req) : -1, /* a district user names a school */
 			  .open_only = open && !strcmp(open, "1") };
 	if (person && (f.person_id = http_parse_id(person)) <= 0) {
 		http_error(res, 400, "invalid", "person_id", "person_id 无效 (invalid person_id)");
@@ -1004,7 +1004,7 @@ void api_followups_list(http_request *req, http_response *res)
 {
 	const char *cls = http_arg(req, "class_id"), *st = http_arg(req, "status"),
 		   *cs = http_arg(req, "case_id");
-	followup_filter f = { .school_id = strcmp(req->user->scope_kind, "district") ? user_school(req) : 0,
+	followup_filter f = { .school_id = user_school(req) ? user_school(req) : -1, /* a district user names a school */
 			      .status = st };
 	if (cls && (f.class_id = http_parse_id(cls)) <= 0) {
 		http_error(res, 400, "invalid", "class_id", "class_id 无效 (invalid class_id)");
@@ -1017,7 +1017,7 @@ void api_followups_list(http_request *req, http_response *res)
 	/* A class teacher sees their class without naming it. */
 	if (!f.class_id && !strcmp(req->user->scope_kind, "class"))
 		f.class_id = req->user->scope_id;
-	if (http_deny(req, res, POL_FOLLOWUP_READ, f.school_id, f.class_id))
+	if (http_deny(req, res, POL_FOLLOWUP_READ, user_school(req), f.class_id))
 		return;
 	if (st && strcmp(st, "monitoring") && strcmp(st, "completed") && strcmp(st, "lost") &&
 	    strcmp(st, "became_case") && strcmp(st, "released")) {
@@ -1025,7 +1025,7 @@ void api_followups_list(http_request *req, http_response *res)
 		return;
 	}
 	char t[11];
-	if (f.school_id)
+	if (f.school_id > 0)
 		followup_sweep(req->store, f.school_id, today(t), NULL, NULL);
 	cJSON *items = cJSON_CreateArray();
 	jy_err err;
@@ -1333,7 +1333,7 @@ void api_chains(http_request *req, http_response *res)
 	chain_graph g;
 	jy_err err;
 	err_clear(&err);
-	int64_t school = strcmp(req->user->scope_kind, "district") ? user_school(req) : 0;
+	int64_t school = user_school(req);
 	if (chains_graph(req->store, school, all && !strcmp(all, "1"), &g, &err)) {
 		http_error_from(res, &err);
 		return;

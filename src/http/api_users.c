@@ -78,7 +78,7 @@ void api_user_create(http_request *req, http_response *res)
 		int64_t id = 0;
 		jy_err err;
 		err_clear(&err);
-		if (auth_user_add(req->store, name, pw, role, scope, &id, &err)) {
+		if (auth_user_add_in(req->store, req->user->school_id, name, pw, role, scope, &id, &err)) {
 			if (!err.column[0] && err.code == JY_ECONFLICT)
 				snprintf(err.column, sizeof err.column, "username");
 			http_error_from(res, &err);

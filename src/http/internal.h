@@ -188,6 +188,16 @@ void api_share_log(http_request *req, http_response *res);
 void api_share_partners(http_request *req, http_response *res);
 void api_person_jurisdiction_put(http_request *req, http_response *res);
 void api_metrics(http_request *req, http_response *res);
+/* Many schools in one district (api_district.c). */
+void api_district_overview(http_request *req, http_response *res);
+void api_district_alerts(http_request *req, http_response *res);
+void api_district_schools(http_request *req, http_response *res);
+/* ?school=ID / ?school_id=ID: a district user works in that school of
+ * their district (u->school_id); anyone else may name only their own.
+ * Non-zero when it answered (400/403). */
+int district_request_scope(http_request *req, user_rec *u, http_response *res);
+/* Pseudonymise people in a district user's JSON answer (unless granted). */
+void privacy_filter_response(http_request *req, http_response *res);
 
 /* Answer 403 unless policy allows (returns non-zero when it answered). */
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,

@@ -14,7 +14,10 @@ static int is(const user_rec *u, const char *role)
 static int in_scope(const user_rec *u, const policy_target *t)
 {
 	if (!strcmp(u->scope_kind, "district"))
-		return 1; /* every school of the district (one district per deployment) */
+		/* One school at a time: the one the request names (the router has
+		 * checked it is in the user's district and made it u->school_id),
+		 * or nothing school-bound when it names none. */
+		return !t->school_id || t->school_id == u->school_id;
 	if (t->school_id && t->school_id != u->school_id)
 		return 0;
 	if (!strcmp(u->scope_kind, "class"))

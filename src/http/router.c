@@ -163,6 +163,10 @@ static const struct route {
 	{ "GET", "/api/share/partners", api_share_partners, 0 },
 	{ "PUT", "/api/people/{id}/jurisdiction", api_person_jurisdiction_put, 0 },
 	{ "GET", "/metrics", api_metrics, 1 },
+	/* Many schools in one district (api_district.c). */
+	{ "GET", "/api/district/overview", api_district_overview, 0 },
+	{ "GET", "/api/district/alerts", api_district_alerts, 0 },
+	{ "GET", "/api/district/schools", api_district_schools, 0 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:
@@ -290,6 +294,8 @@ void router_dispatch(http_request *req, http_response *res)
 			return;
 		}
 		req->user = &user;
+		if (district_request_scope(req, &user, res))
+			return;
 	}
 	if (!found) {
 		if (path_known)
@@ -301,4 +307,5 @@ void router_dispatch(http_request *req, http_response *res)
 	found->fn(req, res);
 	if (!res->status && !req->deferred) /* deferred: answered when its batch commits */
 		http_error(res, 500, "internal", NULL, "服务器内部错误 (handler gave no answer)");
+	privacy_filter_response(req, res);
 }

@@ -4,6 +4,10 @@
  */
 #include "store/store_int.h"
 
+#include <stdlib.h>
+
+#include "store/district.h"
+
 static int ensure_named(store *s, const char *find_sql, const char *ins_sql, int64_t parent,
 			const char *name, int64_t extra, int with_extra, int64_t *id, jy_err *err)
 {
@@ -62,9 +66,35 @@ static int school_row(db_stmt *st, school_rec *out, jy_err *err)
 
 int store_school_default(store *s, school_rec *out, jy_err *err)
 {
-	static const char sql[] = "SELECT id, code, name FROM school ORDER BY id LIMIT 1";
+	/* The command's school: named by JINYUN_SCHOOL (the CLI's --school), or
+	 * the only one (district.c holds the search by code or name). */
+	const char *named = getenv("JINYUN_SCHOOL");
+	if (named && *named)
+		return store_school_find(s, named, out, err);
+	static const char sql[] = "SELECT id, code, name FROM school ORDER BY id LIMIT 2";
+	static const char all[] = "SELECT code, name FROM school ORDER BY id LIMIT 12";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
-	return st ? school_row(st, out, err) : JY_EDB;
+	if (!st)
+		return JY_EDB;
+	int rc = db_step(st, err);
+	if (rc == 1) {
+		out->id = db_col_i64(st, 0);
+		COPY_COL(out->code, st, 1);
+		COPY_COL(out->name, st, 2);
+		rc = db_step(st, err);
+		rc = rc == 1 ? JY_EINVAL : rc; /* a second school: which one? */
+	} else if (rc == 0) {
+		rc = err_set(err, JY_ENOENT, "没有学校 no school in this database");
+	}
+	db_done(st);
+	if (rc == JY_EINVAL) {
+		char choices[600];
+		store_list_choices(s, all, choices, sizeof choices);
+		return err_at(err, JY_EINVAL, NULL, 0, "school",
+			      "数据库中有多所学校，请用 --school 指定 (several schools: choose one with "
+			      "--school CODE): %s", choices);
+	}
+	return rc;
 }
 
 int store_school_get(store *s, int64_t id, school_rec *out, jy_err *err)

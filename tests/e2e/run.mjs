@@ -814,6 +814,35 @@ async function firstLoad() {
 	return { ms, bytes, requests, ...nav };
 }
 
+// ---------------------------------------------------------------- district (pages/district.js)
+
+test('district: every school at once, drill down to one, people under pseudonyms', async () => {
+	if (!hasDemo)
+		return; // the roster-only database has no district
+	users.district = { role: 'district', name: 'e2e-district' };
+	run(['user', 'add', '--db', db, '--name', users.district.name, '--role', 'district'], PASSWORD + '\n');
+	await login('district');
+	await until(async () => (await h1()).includes(zh['district.title']), 'the district page first');
+	const rows = page.locator('[data-testid=district-schools] tbody tr');
+	await rows.first().waitFor();
+	assert(await rows.count() === 2, `district table has ${await rows.count()} rows, want the total and 1 school`);
+	assert((await rows.first().textContent()).includes(zh['district.total']), 'the total comes first');
+	await assertLabelled();
+	await shot('district');
+	await page.locator('[data-testid=district-school]').first().click();
+	await until(async () => (await h1()) === zh['overview.title'], 'the school overview');
+	assert(page.url().includes('/overview'), `drill-down went to ${page.url()}`);
+	await page.goto(base + '/people');
+	const people = page.locator('[data-testid=people] tbody tr');
+	await people.first().waitFor();
+	const text = await page.locator('[data-testid=people]').textContent();
+	assert(text.includes('P-'), 'people are shown under pseudonyms');
+	assert(!text.includes(other.name) && !text.includes(other.number), 'a district user saw a name or number');
+	await page.getByRole('link', { name: zh['district.nav'] }).click();
+	await until(async () => (await h1()).includes(zh['district.title']), 'back on the district page');
+	assert(await apiStatus(page, '/api/people?limit=1') === 200, 'people API without a school');
+});
+
 test('first load of the school overview: under 1 s and 1 MB', async () => {
 	await login('principal');
 	// Twice, keeping the faster: one slow run on a busy machine is not the UI's fault.

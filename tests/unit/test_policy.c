@@ -72,15 +72,24 @@ static void test_policy_gate_and_logistics_see_no_personal_data(void **state)
 static void test_policy_district_reads_every_school_and_changes_nothing(void **state)
 {
 	(void)state;
-	user_rec d = user("district", "district", 0, 0);
-	policy_target s1 = { 1, 0, NULL }, s2 = { 2, 7, NULL };
-	assert_int_equal(policy_check(&d, POL_PEOPLE_LIST, &s1), 0);
+	/* A district user (district 1) works in the school the request names
+	 * (the router checked it is in the district and made it school_id). */
+	user_rec d = user("district", "district", 2, 1);
+	policy_target s1 = { 1, 0, NULL }, s2 = { 2, 7, NULL }, s2all = { 2, 0, NULL },
+		      none = { 0, 0, NULL };
+	assert_int_equal(policy_check(&d, POL_PEOPLE_LIST, &s2all), 0);
 	assert_int_equal(policy_check(&d, POL_PERSON_READ, &s2), 0);
+	assert_int_equal(policy_check(&d, POL_PERSON_READ, &s1), JY_EPERM);
 	assert_int_equal(policy_check(&d, POL_PERSON_WRITE, &s2), JY_EPERM);
-	assert_int_equal(policy_check(&d, POL_PLACE_WRITE, &s1), JY_EPERM);
-	assert_int_equal(policy_check(&d, POL_CENSUS_READ, &s1), 0);
+	assert_int_equal(policy_check(&d, POL_PLACE_WRITE, &s2), JY_EPERM);
+	assert_int_equal(policy_check(&d, POL_CENSUS_READ, &s2all), 0);
 	assert_int_equal(policy_check(&d, POL_CHECK_SUBMIT, &s2), JY_EPERM);
-	assert_int_equal(policy_check(&d, POL_RULE_EDIT, &s1), 0);
+	assert_int_equal(policy_check(&d, POL_RULE_EDIT, &none), 0);
+	/* Naming no school: district-wide actions only, no school's records. */
+	user_rec top = user("district", "district", 0, 1);
+	assert_int_equal(policy_check(&top, POL_CENSUS_READ, &none), 0);
+	assert_int_equal(policy_check(&top, POL_PERSON_READ, &s1), JY_EPERM);
+	assert_int_equal(policy_check(&top, POL_PEOPLE_LIST, &s2all), JY_EPERM);
 }
 
 static void test_policy_checks_and_alerts(void **state)
@@ -168,9 +177,10 @@ static void test_policy_return_to_school(void **state)
 	assert_int_equal(policy_check(&a, POL_GATE_MONITOR, &school), 0);
 	assert_int_equal(policy_check(&l, POL_GATE_MONITOR, &school), JY_EPERM);
 	/* The district reads every school and edits the rules, nothing else. */
-	user_rec d = user("district", "district", 0, 0);
+	user_rec d = user("district", "district", 2, 1);   /* drilled into school 2 */
 	assert_int_equal(policy_check(&d, POL_RETURN_READ, &elsewhere), 0);
-	assert_int_equal(policy_check(&d, POL_SCREEN_EDIT, &school), 0);
+	assert_int_equal(policy_check(&d, POL_RETURN_READ, &school), JY_EPERM);
+	assert_int_equal(policy_check(&d, POL_SCREEN_EDIT, &elsewhere), 0);
 	assert_int_equal(policy_check(&d, POL_DECLARATION_WRITE, &own), JY_EPERM);
 	assert_int_equal(policy_check(&d, POL_HOLD_LIFT, &own), JY_EPERM);
 	user_rec bogus = user("superuser", "school", 1, 0);
@@ -208,7 +218,7 @@ static void test_policy_cases_and_contacts(void **state)
 	assert_int_equal(policy_check(&t, POL_TIMELINE_READ, &own), JY_EPERM);
 	/* Principal and district read; they change nothing. */
 	user_rec p = user("principal", "school", 1, 0);
-	user_rec d = user("district", "district", 0, 0);
+	user_rec d = user("district", "district", 2, 1);   /* drilled into school 2 */
 	static const policy_action reads[] = { POL_CASE_READ, POL_FOLLOWUP_READ, POL_TIMELINE_READ };
 	static const policy_action writes[] = { POL_CASE_WRITE, POL_TRACE_RUN, POL_FOLLOWUP_CHECK,
 						POL_FOLLOWUP_MANAGE };

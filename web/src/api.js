@@ -33,7 +33,23 @@ export function buildQuery(query) {
 	return s ? '?' + s : '';
 }
 
+// A district user's drill-down (pages/district.js): while a school is
+// chosen every request but the district's own and the session's names it.
+let districtSchool = sessionStorage.getItem('jy.school') || '';
+
+export function setDistrictSchool(id) {
+	districtSchool = id ? String(id) : '';
+	if (districtSchool)
+		sessionStorage.setItem('jy.school', districtSchool);
+	else
+		sessionStorage.removeItem('jy.school');
+}
+
 export async function api(method, path, { query, body, signal } = {}) {
+	if (path === '/api/session')
+		setDistrictSchool(method === 'GET' ? districtSchool : null);
+	else if (districtSchool && !path.startsWith('/api/district/'))
+		query = { school: districtSchool, ...query };
 	let r;
 	try {
 		r = await fetch(path + buildQuery(query), {

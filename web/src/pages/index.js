@@ -12,6 +12,7 @@ import chains from './chains.js';
 import census from './census.js';
 import check from './check.js';
 import gate from './gate.js';
+import district from './district.js';
 import myclass from './myclass.js';
 import overview from './overview.js';
 import people from './people.js';
@@ -24,6 +25,7 @@ import timeline from './timeline.js';
 import users from './users.js';
 
 export default [
+	district,
 	overview,
 	census,
 	check,
