@@ -11,7 +11,7 @@
  * per-request context and the answer comes on a later call.  Bodies arrive
  * in pieces; they are collected up to HTTP_MAX_BODY and anything larger is
  * answered 413 without reading further into memory (a Content-Length over
- * the limit is answered 413 at once, before the body).  Header blocks over
+ * 16 times the limit is answered 413 at once, before the body).  Header blocks over
  * the connection's memory limit get MHD's 431; connections idle for 10 s
  * are closed, so slow clients hold a socket, never a thread.
  *
@@ -185,10 +185,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	server *s = cls;
 	conn_ctx *ctx = *con_cls;
 	if (!ctx) {
-		/* A body announced over the limit is refused before a byte of it
-		 * is read; answering now also closes the connection. */
+		/* A body announced far over the limit is refused before a byte
+		 * of it is read; answering now also closes the connection (and a
+		 * client still writing gets a reset).  A body a little over the
+		 * limit is read and dropped below, so that an ordinary client
+		 * that writes all before reading gets its 413. */
 		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > HTTP_MAX_BODY) {
+		if (cl && strtoull(cl, NULL, 10) > 16ull * HTTP_MAX_BODY) {
 			http_response big;
 			memset(&big, 0, sizeof big);
 			http_error(&big, 413, "too_large", NULL,
