@@ -64,6 +64,7 @@ typedef struct teacher {
 
 typedef struct gate_ack {
 	int person;
+	int tenths;   /* temperature in 0.1 °C */
 	int64_t at;
 } gate_ack;
 
@@ -174,9 +175,9 @@ static void *gate_client(void *arg)
 	while (!atomic_load(&fx->stop)) {
 		int person = (int)(rand_r(&r) % (unsigned)fx->npeople);
 		int64_t at = atomic_fetch_add(&fx->clock, 1);
-		double t = 36.0 + (double)(rand_r(&r) % 15) / 10;
-		int n = snprintf(body, sizeof body, "{\"person\":\"%s\",\"temperature\":%.1f,\"time\":%lld}",
-				 fx->people[person], t, (long long)at);
+		int tenths = 360 + (int)(rand_r(&r) % 15);
+		int n = snprintf(body, sizeof body, "{\"person\":\"%s\",\"temperature\":%d.%d,\"time\":%lld}",
+				 fx->people[person], tenths / 10, tenths % 10, (long long)at);
 		httpc_resp res;
 		w->sent++;
 		if (httpc_request(fx->srv.port, "POST", "/api/gate/readings", head, body, (size_t)n, &res)) {
@@ -186,7 +187,7 @@ static void *gate_client(void *arg)
 		}
 		if (res.status >= 200 && res.status < 300) {
 			w->acks = grow(w->acks, &w->cap, w->n + 1, sizeof(gate_ack));
-			((gate_ack *)w->acks)[w->n++] = (gate_ack){ person, at };
+			((gate_ack *)w->acks)[w->n++] = (gate_ack){ person, tenths, at };
 		} else if (res.status != 503) {
 			fprintf(stderr, "gate reading answered %d: %s\n", res.status, res.body);
 			w->failed++;
@@ -341,15 +342,16 @@ static int crash_teardown(void **state)
 
 /* ---- verification ---- */
 
-/* "person|2020-05-12T06:00:01+08:00": the key of a reading in the export. */
-static void reading_key(const char *person, int64_t at, char *out, size_t size)
+/* "person|36.5|2020-05-12T06:00:01+08:00": the key of a reading in the
+ * export. */
+static void reading_key(const char *person, int tenths, int64_t at, char *out, size_t size)
 {
 	time_t local = (time_t)(at + 8 * 3600);
 	struct tm tm;
 	gmtime_r(&local, &tm);
 	char iso[40];
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
-	snprintf(out, size, "%s|%s", person, iso);
+	snprintf(out, size, "%s|%d.%d|%s", person, tenths / 10, tenths % 10, iso);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -389,9 +391,9 @@ static size_t verify_readings(crash_fx *fx)
 		if (nf != 5 || (strcmp(f[4], "admit") && strcmp(f[4], "recheck") && strcmp(f[4], "refuse")))
 			fail_msg("export row %zu is not whole: %s", nrows + 1, line);
 		keys = grow(keys, &cap, nrows + 1, sizeof *keys);
-		size_t kn = strlen(f[0]) + strlen(f[2]) + 2;
+		size_t kn = strlen(f[0]) + strlen(f[1]) + strlen(f[2]) + 3;
 		keys[nrows] = malloc(kn);
-		snprintf(keys[nrows], kn, "%s|%s", f[0], f[2]);
+		snprintf(keys[nrows], kn, "%s|%s|%s", f[0], f[1], f[2]);
 		nrows++;
 		line = eol + 1;
 	}
@@ -399,7 +401,7 @@ static size_t verify_readings(crash_fx *fx)
 	size_t lost = 0;
 	for (size_t i = 0; i < fx->ngate; i++) {
 		char key[80], *kp = key;
-		reading_key(fx->people[fx->gate[i].person], fx->gate[i].at, key, sizeof key);
+		reading_key(fx->people[fx->gate[i].person], fx->gate[i].tenths, fx->gate[i].at, key, sizeof key);
 		if (!bsearch(&kp, keys, nrows, sizeof *keys, cmp_str)) {
 			if (lost++ < 5)
 				fprintf(stderr, "acknowledged reading lost: %s\n", key);
