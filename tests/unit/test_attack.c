@@ -63,20 +63,6 @@ static attack_fx fx;
 
 /* ---- helpers ---- */
 
-static int run_ok(const char *cmd, const char *in, char **out)
-{
-	char *o = NULL, *e = NULL;
-	int rc = tu_run(cmd, in, &o, &e);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, o ? o : "", e ? e : "");
-	if (out)
-		*out = o;
-	else
-		free(o);
-	free(e);
-	return rc;
-}
-
 static sqlite3 *db_open(void)
 {
 	sqlite3 *db = NULL;
@@ -145,18 +131,7 @@ static int call(const char *method, const char *path, const char *cookie, const 
 
 static void login(const char *user, const char *pass, char *cookie, size_t size)
 {
-	char body[200];
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pass);
-	httpc_resp r;
-	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/session", NULL, body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
-	char sc[300];
-	httpc_header(&r, "Set-Cookie", sc, sizeof sc);
-	char *semi = strchr(sc, ';');
-	if (semi)
-		*semi = 0;
-	snprintf(cookie, size, "%s", sc);
-	httpc_free(&r);
+	assert_int_equal(httpc_login(fx.srv.port, user, pass, cookie, size), 200);
 }
 
 /* A raw socket to the server. */
@@ -234,12 +209,12 @@ static int setup(void **state)
 	snprintf(fx.db, n, "%s/attack.db", fx.dir);
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s demo --db %s", tu_jinyun_bin(), fx.db);
-	if (run_ok(cmd, NULL, NULL))
+	if (tu_run_ok(cmd, NULL, NULL))
 		return -1;
 	char *out = NULL;
 	snprintf(cmd, sizeof cmd, "%s device add --db %s --name attack --gate 东门 2>/dev/null", tu_jinyun_bin(),
 		 fx.db);
-	if (run_ok(cmd, NULL, &out))
+	if (tu_run_ok(cmd, NULL, &out))
 		return -1;
 	snprintf(fx.device, sizeof fx.device, "%.64s", out);
 	free(out);
@@ -442,7 +417,7 @@ static void test_login_brute_force_is_rate_limited(void **state)
 	(void)state;
 	char cmd[512];
 	snprintf(cmd, sizeof cmd, "%s user add --db %s --name victim --role principal", tu_jinyun_bin(), fx.db);
-	assert_int_equal(run_ok(cmd, "victimpass1\n", NULL), 0);
+	assert_int_equal(tu_run_ok(cmd, "victimpass1\n", NULL), 0);
 	/* Unknown user and wrong password: the same answer. */
 	char *a = NULL, *b = NULL;
 	assert_int_equal(call("POST", "/api/session", NULL, NULL,

@@ -110,20 +110,6 @@ static void *grow(void *p, size_t *cap, size_t need, size_t elem)
 	return p;
 }
 
-static int run_ok(const char *cmd, const char *in, char **out)
-{
-	char *o = NULL, *e = NULL;
-	int rc = tu_run(cmd, in, &o, &e);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, o ? o : "", e ? e : "");
-	if (out)
-		*out = o;
-	else
-		free(o);
-	free(e);
-	return rc;
-}
-
 static sqlite3 *db_open(const char *path)
 {
 	sqlite3 *db = NULL;
@@ -259,13 +245,13 @@ static int crash_setup(void **state)
 
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s demo --db %s", tu_jinyun_bin(), fx->db);
-	if (run_ok(cmd, NULL, NULL))
+	if (tu_run_ok(cmd, NULL, NULL))
 		return -1;
 	for (int i = 0; i < 4; i++) {
 		char *out = NULL;
 		snprintf(cmd, sizeof cmd, "%s device add --db %s --name crash%d --gate 东门 2>/dev/null",
 			 tu_jinyun_bin(), fx->db, i);
-		if (run_ok(cmd, NULL, &out))
+		if (tu_run_ok(cmd, NULL, &out))
 			return -1;
 		snprintf(fx->tokens[i], sizeof fx->tokens[i], "%.64s", out);
 		free(out);
@@ -299,25 +285,17 @@ static int crash_setup(void **state)
 	for (int i = 0; i < TEACHERS; i++) {
 		snprintf(cmd, sizeof cmd, "%s user add --db %s --name crash_t%d --role teacher --scope '%s'",
 			 tu_jinyun_bin(), fx->db, i, names[i]);
-		if (run_ok(cmd, "crashpass1\n", NULL))
+		if (tu_run_ok(cmd, "crashpass1\n", NULL))
 			return -1;
 	}
 	if (test_server_start(&fx->srv, fx->db))
 		return -1;
 	for (int i = 0; i < TEACHERS; i++) {
-		char body[100];
-		snprintf(body, sizeof body, "{\"username\":\"crash_t%d\",\"password\":\"crashpass1\"}", i);
-		httpc_resp r;
-		if (httpc_request(fx->srv.port, "POST", "/api/session", NULL, body, strlen(body), &r) ||
-		    r.status != 200)
+		char user[32];
+		snprintf(user, sizeof user, "crash_t%d", i);
+		if (httpc_login(fx->srv.port, user, "crashpass1", fx->teachers[i].cookie,
+				sizeof fx->teachers[i].cookie) != 200)
 			return -1;
-		char sc[200];
-		httpc_header(&r, "Set-Cookie", sc, sizeof sc);
-		char *semi = strchr(sc, ';');
-		if (semi)
-			*semi = 0;
-		snprintf(fx->teachers[i].cookie, sizeof fx->teachers[i].cookie, "%s", sc);
-		httpc_free(&r);
 	}
 	*state = fx;
 	return 0;
@@ -366,7 +344,7 @@ static size_t verify_readings(crash_fx *fx)
 	char cmd[1024];
 	char *out = NULL;
 	snprintf(cmd, sizeof cmd, "%s export gate-readings --db %s --format csv", tu_jinyun_bin(), fx->db);
-	assert_int_equal(run_ok(cmd, NULL, &out), 0);
+	assert_int_equal(tu_run_ok(cmd, NULL, &out), 0);
 	assert_non_null(out);
 	const char *header = "person,temperature,time,gate,decision\n";
 	assert_memory_equal(out, header, strlen(header));
@@ -547,7 +525,7 @@ static void fresh_db(const char *dir, const char *db, const char *small)
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "rm -f %s %s-wal %s-shm && %s import roster --db %s %s", db, db, db,
 		 tu_jinyun_bin(), db, small);
-	assert_int_equal(run_ok(cmd, NULL, NULL), 0);
+	assert_int_equal(tu_run_ok(cmd, NULL, NULL), 0);
 	(void)dir;
 }
 
