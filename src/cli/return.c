@@ -329,7 +329,14 @@ static int print_reading(void *ctx, const gate_reading_rec *r)
 	char date[11];
 	date_format((int32_t)day, date);
 	csv_field(f, r->number);
-	fprintf(f, ",%.1f,%sT%02d:%02d:%02d+08:00,", r->temperature, date, secs / 3600, secs / 60 % 60, secs % 60);
+	/* One decimal as thermometers give it, unless the device sent more:
+	 * then every digit stored, so the export compares exactly with what
+	 * was sent. */
+	char temp[32];
+	snprintf(temp, sizeof temp, "%.1f", r->temperature);
+	if (strtod(temp, NULL) != r->temperature)
+		snprintf(temp, sizeof temp, "%.15g", r->temperature);
+	fprintf(f, ",%s,%sT%02d:%02d:%02d+08:00,", temp, date, secs / 3600, secs / 60 % 60, secs % 60);
 	csv_field(f, r->gate);
 	fprintf(f, ",%s\n", r->decision);
 	return ferror(f) != 0;

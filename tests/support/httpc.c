@@ -101,6 +101,27 @@ void httpc_header(const httpc_resp *r, const char *name, char *out, size_t size)
 	}
 }
 
+int httpc_login(int port, const char *user, const char *password, char *cookie, size_t size)
+{
+	char body[300];
+	snprintf(body, sizeof body, "{\"username\":\"%.100s\",\"password\":\"%.100s\"}", user, password);
+	httpc_resp r;
+	cookie[0] = 0;
+	if (httpc_request(port, "POST", "/api/session", NULL, body, strlen(body), &r))
+		return -1;
+	int status = r.status;
+	if (status == 200) {
+		char sc[512];
+		httpc_header(&r, "Set-Cookie", sc, sizeof sc);
+		char *semi = strchr(sc, ';');
+		if (semi)
+			*semi = 0;
+		snprintf(cookie, size, "%s", sc);
+	}
+	httpc_free(&r);
+	return status;
+}
+
 int test_server_start(test_server *s, const char *db)
 {
 	return test_server_start_ex(s, db, NULL, NULL);

@@ -25,6 +25,10 @@ void httpc_free(httpc_resp *r);
 /* The value of header name (case-insensitive) copied into out, or "" . */
 void httpc_header(const httpc_resp *r, const char *name, char *out, size_t size);
 
+/* Log in through POST /api/session; cookie gets "jy_session=…".  Returns
+ * the status (200 on success; cookie is "" otherwise), or -1. */
+int httpc_login(int port, const char *user, const char *password, char *cookie, size_t size);
+
 typedef struct test_server {
 	pid_t pid;
 	int port;

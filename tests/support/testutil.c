@@ -198,3 +198,17 @@ int tu_run(const char *cmdline, const char *stdin_data, char **out, char **err)
 	free(d);
 	return rc;
 }
+
+int tu_run_ok(const char *cmdline, const char *stdin_data, char **out)
+{
+	char *o = NULL, *e = NULL;
+	int rc = tu_run(cmdline, stdin_data, &o, &e);
+	if (rc != 0)
+		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmdline, o ? o : "", e ? e : "");
+	if (out)
+		*out = o;
+	else
+		free(o);
+	free(e);
+	return rc;
+}

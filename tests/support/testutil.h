@@ -41,4 +41,8 @@ const char *tu_jinyun_bin(void);
  * the exit status (or -1).  stdin_data may be NULL. */
 int tu_run(const char *cmdline, const char *stdin_data, char **out, char **err);
 
+/* tu_run() that prints the command and its output when it fails; *out (when
+ * out is non-NULL) gets stdout.  Returns the exit status. */
+int tu_run_ok(const char *cmdline, const char *stdin_data, char **out);
+
 #endif
