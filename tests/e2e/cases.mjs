@@ -15,10 +15,11 @@
 //     observation, and filters by 旅行史/接触史/健康史;
 //   - the class teacher, on a 360 px phone, sees the two contacts still
 //     under observation and records today's check; cases stay closed to them;
+//   - at 360 px nothing of it scrolls sideways;
 //   - the principal reads cases but gets no trace or record form;
 //   - gate and logistics reach neither the pages nor the API.
 // Screenshots: cases, case-trace, case, chains, isolation-overview,
-// timeline, class-followups-360, case-en.
+// timeline, class-followups-360, case-en, case-trace-360, timeline-360.
 
 const CST = 8 * 3600 * 1000;
 // YYYY-MM-DDTHH:MM in China Standard Time, n days before now, at 08:00.
@@ -186,6 +187,30 @@ export default function casesTests(e) {
 				assert(await h1() === zh['err.forbidden.title'], `${p} not refused to the teacher`);
 			}
 			assert(await apiStatus(page, '/api/cases') === 403, 'the cases API answers a teacher');
+		} finally {
+			await page.setViewportSize({ width: 1280, height: 800 });
+		}
+	});
+
+	test('reporter on a 360 px phone: cases, a case with its trace, the chains, a timeline; nothing scrolls sideways', async () => {
+		await page.setViewportSize({ width: 360, height: 740 });
+		try {
+			await login('reporter');
+			await page.goto(base + '/cases');
+			await page.locator('[data-testid=cases] tbody tr').first().waitFor();
+			await noHorizontalScroll();
+			await page.goto(`${base}/cases/${st.caseId}`);
+			await page.locator('[data-testid=trace-run]').click();
+			await page.locator('[data-testid=hop-1] tbody tr').first().waitFor();
+			await noHorizontalScroll();
+			await page.locator('[data-testid=hop-1] tbody tr').first().screenshot({ path: e.path.join(e.outDir, 'case-trace-360.png') });
+			await page.goto(base + '/cases/chains');
+			await page.locator('[data-testid=chain-chart][data-ready] canvas').waitFor();
+			await noHorizontalScroll();
+			await page.goto(`${base}/people/${st.contacts[1]}/timeline`);
+			await page.locator('[data-testid=timeline]').waitFor();
+			await noHorizontalScroll();
+			await page.screenshot({ path: e.path.join(e.outDir, 'timeline-360.png') });
 		} finally {
 			await page.setViewportSize({ width: 1280, height: 800 });
 		}
