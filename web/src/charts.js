@@ -17,13 +17,13 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { font, tracked } from './chartkit.js';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 // Colours with at least 3:1 contrast against white (WCAG non-text contrast).
 const palette = ['#0b5394', '#be123c', '#b45309', '#7e22ce', '#6b7280', '#15803d', '#0e7490', '#a16207',
 	'#9d174d', '#1e40af', '#4d7c0f', '#c2410c'];
-const font = 'system-ui, "Noto Sans CJK SC", "Droid Sans Fallback", sans-serif';
 
 function base(yName, legend) {
 	return {
@@ -35,18 +35,6 @@ function base(yName, legend) {
 		tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' } },
 		yAxis: { type: 'value', name: yName, nameTextStyle: { color: '#333', align: 'left' }, minInterval: 1,
 			 axisLabel: { color: '#333' } },
-	};
-}
-
-// Follow el's size until disposed.
-function tracked(el, chart) {
-	const ro = new ResizeObserver(() => chart.resize());
-	ro.observe(el);
-	return {
-		dispose() {
-			ro.disconnect();
-			chart.dispose();
-		},
 	};
 }
 

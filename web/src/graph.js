@@ -8,13 +8,13 @@ import { GraphChart } from 'echarts/charts';
 import { LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { font, tracked } from './chartkit.js';
 
 echarts.use([GraphChart, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 // Colours with at least 3:1 contrast against white, in the order of the
 // categories (suspected, clinical, confirmed, excluded).
 const palette = ['#b45309', '#be123c', '#991b1b', '#15803d', '#0b5394', '#6b7280'];
-const font = 'system-ui, "Noto Sans CJK SC", "Droid Sans Fallback", sans-serif';
 
 // Draw a directed graph (the transmission chains) at the positions given:
 //   nodes: [{ id, name, x, y, category, label }], edges: [{ from, to,
@@ -49,12 +49,5 @@ export function graphChart(el, { nodes, edges, categories, onClick }) {
 	});
 	if (onClick)
 		chart.on('click', (p) => p.dataType === 'node' && onClick(Number(p.data.id)));
-	const ro = new ResizeObserver(() => chart.resize());
-	ro.observe(el);
-	return {
-		dispose() {
-			ro.disconnect();
-			chart.dispose();
-		},
-	};
+	return tracked(el, chart);
 }
