@@ -9,6 +9,7 @@
 //     classmates under medical observation;
 //   - one of them becomes a case: the chain page draws the link (ECharts
 //     graph) and lists it;
+//   - a third case takes its source from the trace's suggestion;
 //   - the case goes to an isolation room: the cases page and the overview
 //     show the occupancy;
 //   - a contact's timeline shows where they were, being traced, and the
@@ -138,6 +139,35 @@ export default function casesTests(e) {
 		assert(rooms.includes(index.name), 'the overview does not show who is isolated');
 		await page.locator('[data-testid=isolation-rooms]').scrollIntoViewIfNeeded();
 		await page.locator('[data-testid=isolation-rooms]').screenshot({ path: e.path.join(e.outDir, 'isolation-overview.png') });
+	});
+
+	test('cases: a third case gets its source from the trace\'s suggestion; the chain grows', async () => {
+		// A first-hop classmate not under observation falls ill a day later.
+		const r = await json('POST', `/api/cases/${st.caseId}/trace`, {});
+		const other = r.contacts.find((x) => x.hop === 1 && !st.contacts.includes(x.person_id));
+		assert(other, 'no other first-hop contact');
+		await page.goto(base + '/cases');
+		await page.getByLabel(zh['cases.person']).fill(other.number);
+		await page.getByLabel(zh['cases.onset']).fill(cstDaysAgo(1));
+		await page.locator('[data-testid=case-save]').click();
+		await until(() => /^\/cases\/\d+$/.test(new URL(page.url()).pathname) &&
+			new URL(page.url()).pathname !== `/cases/${st.caseId}`, 'the third case');
+		await page.locator('[data-testid=suggest]').click();
+		await page.locator('[data-testid=adopt]').waitFor();
+		assert((await page.locator('[data-testid=suggestion]').textContent()).includes(index.name),
+			'the suggestion is not the index case: ' + await page.locator('[data-testid=suggestion]').textContent());
+		await page.locator('[data-testid=adopt]').click();
+		await until(async () => (await page.locator('[data-testid=case]').textContent())
+			.includes(zh['case.caseN'].replace('{id}', st.caseId)), 'the source linked');
+		await page.goto(base + '/cases/chains');
+		await page.locator('[data-testid=chain-chart][data-ready] canvas').waitFor();
+		const summary = await page.locator('[data-testid=chains-summary]').textContent();
+		assert(summary === zh['chains.summary'].replace('{n}', 3).replace('{m}', 2), 'chains summary: ' + summary);
+		await shot('chains');
+		await page.goto(base + '/cases');
+		await page.locator('[data-testid=school-followups] tbody tr').first().waitFor();
+		assert(await page.locator('[data-testid=school-followups] tbody tr').count() === 2,
+			'the school list of contacts under observation');
 	});
 
 	test('timeline: a contact\'s travel, contacts and health, filtered', async () => {
