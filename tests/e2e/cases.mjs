@@ -148,6 +148,7 @@ export default function casesTests(e) {
 		assert(other, 'no other first-hop contact');
 		await page.goto(base + '/cases');
 		await page.getByLabel(zh['cases.person']).fill(other.number);
+		await page.getByLabel(zh['cases.disease']).selectOption('varicella');
 		await page.getByLabel(zh['cases.onset']).fill(cstDaysAgo(1));
 		await page.locator('[data-testid=case-save]').click();
 		await until(() => /^\/cases\/\d+$/.test(new URL(page.url()).pathname) &&
