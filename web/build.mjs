@@ -2,16 +2,19 @@
 //
 //   node build.mjs [--outdir DIR] [--depfile FILE] [--watch]
 //
-// Writes DIR/index.html, DIR/app.js, DIR/app.css and DIR/charts.js (DIR is
-// web/dist by default).  The Meson build (src/http/meson.build) runs this
-// with DIR inside the build directory and embeds the four files into the
+// Writes DIR/index.html, DIR/app.js, DIR/app.css, DIR/charts.js and
+// DIR/graph.js (DIR is web/dist by default).  The Meson build
+// (src/http/meson.build) runs this
+// with DIR inside the build directory and embeds the files into the
 // binary; `npm run build` does the same into web/dist for a look by hand.
 //
 // app.js is the whole UI except the charts; charts.js holds Apache ECharts
 // (only the parts imported in src/charts.js) and is loaded by app.js with
 // import() the first time a page draws a chart, so the login page and the
 // class teacher's phone never download it.  The two bundles share nothing:
-// charts.js takes its labels and data as arguments.
+// charts.js takes its labels and data as arguments.  graph.js is the same
+// for the transmission-chain graph (ECharts' graph series), loaded only by
+// pages/chains.js.
 //
 // --depfile writes a Makefile-style list of every input (sources and the
 // node_modules files bundled) so that ninja rebuilds exactly when one of
@@ -44,8 +47,8 @@ try {
 const chartsExternal = {
 	name: 'charts-external',
 	setup(b) {
-		b.onResolve({ filter: /(^|\/)charts\.js$/ }, (a) =>
-			a.kind === 'dynamic-import' ? { path: './charts.js', external: true } : undefined);
+		b.onResolve({ filter: /(^|\/)(charts|graph)\.js$/ }, (a) =>
+			a.kind === 'dynamic-import' ? { path: './' + path.basename(a.path), external: true } : undefined);
 	},
 };
 
@@ -67,6 +70,13 @@ const builds = [
 		...common,
 		entryPoints: ['src/charts.js'],
 		outfile: path.join(outdir, 'charts.js'),
+		banner: { js: '/*! Apache ECharts, Copyright 2017-2025 The Apache Software Foundation, Apache-2.0; ' +
+				'ZRender, Copyright (c) 2013, Baidu Inc., BSD-3-Clause */' },
+	},
+	{
+		...common,
+		entryPoints: ['src/graph.js'],
+		outfile: path.join(outdir, 'graph.js'),
 		banner: { js: '/*! Apache ECharts, Copyright 2017-2025 The Apache Software Foundation, Apache-2.0; ' +
 				'ZRender, Copyright (c) 2013, Baidu Inc., BSD-3-Clause */' },
 	},

@@ -306,7 +306,7 @@ test('keyboard only: log in, then reach the roster from the navigation', async (
 
 test('admin: overview with chart, roster, places, audit log; users entry hidden', async () => {
 	await login('admin');
-	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.tasks', 'nav.report', 'nav.people',
+	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.people',
 		'nav.places', 'nav.rules', 'nav.calendar', 'nav.audit', 'nav.gate', 'nav.account'].map((k) => zh[k]), 'admin navigation');
 	assert(new URL(page.url()).pathname === '/overview', 'admin lands on the overview');
 	await page.locator('[data-testid=enrolment-chart][data-ready] canvas').waitFor();
@@ -360,7 +360,7 @@ test('roster: pages with "more", search finds a student, the name opens their pa
 
 test('principal: overview, roster and places; the audit log is refused', async () => {
 	await login('principal');
-	sameList(await navTexts(), ['nav.overview', 'nav.alerts', 'nav.tasks', 'nav.report', 'nav.people', 'nav.places',
+	sameList(await navTexts(), ['nav.overview', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.people', 'nav.places',
 		'nav.gate', 'nav.account'].map((k) => zh[k]), 'principal navigation');
 	await page.goto(base + '/audit');
 	assert(await h1() === zh['err.forbidden.title'], 'audit page not refused');
@@ -764,11 +764,13 @@ test('admin: a school alert rule and a holiday on the school calendar', async ()
 	await shot('calendar');
 });
 
+(await import('./cases.mjs')).default({ test, page, base, login, zh, en, assert, until, h1, shot, apiStatus, assertLabelled, noHorizontalScroll, navTexts, students, teacherClass, path, outDir });
+
 test('language: switch to English and back, remembered after reload', async () => {
 	await login('reporter');
 	await page.getByRole('button', { name: zh['lang.other'] }).click();
 	await until(async () => (await page.evaluate(() => document.documentElement.lang)) === 'en', 'html lang en');
-	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.tasks', 'nav.report', 'nav.people',
+	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.people',
 		'nav.places', 'nav.gate', 'nav.account'].map((k) => en[k]), 'English navigation');
 	await page.reload();
 	await page.locator('nav.nav').waitFor();

@@ -8,8 +8,8 @@
 import { api } from './api.js';
 import { diagnosisName, SYMPTOMS, symptomName, todayCST, TEMP_MAX, TEMP_MIN } from './codes.js';
 import { h, labelled, uid } from './dom.js';
-import { fmtNumber, getLang, has, t } from './i18n.js';
-import { alertLine, badge, dataTable } from './ui.js';
+import { fmtNumber, getLang, t } from './i18n.js';
+import { alertLine, badge, dataTable, word } from './ui.js';
 
 // POL_CASE_READ / POL_TIMELINE_READ, POL_CASE_WRITE (= POL_TRACE_RUN, POL_FOLLOWUP_MANAGE).
 export const CASE_READERS = ['admin', 'principal', 'reporter', 'district'];
@@ -19,9 +19,6 @@ export const canManage = (user) => CASE_MANAGERS.includes(user.role);
 export const CLASSIFICATIONS = ['suspected', 'clinical', 'confirmed', 'excluded'];
 export const OUTCOMES = ['recovered', 'hospitalised', 'died', 'other'];
 
-function word(prefix, code) {
-	return code && has(prefix + code) ? t(prefix + code) : code || '';
-}
 export const classificationName = (c) => word('case.class.', c);
 export const outcomeName = (c) => word('case.outcome.', c);
 export const followupStatusName = (s) => word('fu.status.', s);

@@ -2,10 +2,10 @@
 // by the pages with `await import('../charts.js')` the first time they draw.
 //
 // Only the parts registered below are bundled (echarts/core keeps the rest
-// out): add a chart type or component here when a page needs it (GraphChart
-// for transmission chains).  Today: bars (the census by grade, stacked),
-// lines (the epidemic curve), the graph (transmission chains), a cartesian
-// grid, legends and tooltips; most
+// out): add a chart type or component here when a page needs it.  The graph
+// of transmission chains is in graph.js, a bundle of its own, so that the
+// overview does not download it.  Today: bars (the census by grade, stacked),
+// lines (the epidemic curve), a cartesian grid, legends and tooltips; most
 // of the bundle is ECharts' core.  This bundle shares no code with app.js:
 // callers pass every label already translated.
 //
@@ -13,17 +13,17 @@
 // the CSSOM, which `style-src 'self'` allows; tooltips are drawn in the
 // canvas too (renderMode 'richText'), because ECharts' HTML tooltips carry
 // style attributes in markup, which the CSP blocks.
-import { BarChart, GraphChart, LineChart } from 'echarts/charts';
+import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
+import { font, tracked } from './chartkit.js';
 
-echarts.use([BarChart, GraphChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 // Colours with at least 3:1 contrast against white (WCAG non-text contrast).
 const palette = ['#0b5394', '#be123c', '#b45309', '#7e22ce', '#6b7280', '#15803d', '#0e7490', '#a16207',
 	'#9d174d', '#1e40af', '#4d7c0f', '#c2410c'];
-const font = 'system-ui, "Noto Sans CJK SC", "Droid Sans Fallback", sans-serif';
 
 function base(yName, legend) {
 	return {
@@ -35,18 +35,6 @@ function base(yName, legend) {
 		tooltip: { trigger: 'axis', renderMode: 'richText', axisPointer: { type: 'shadow' } },
 		yAxis: { type: 'value', name: yName, nameTextStyle: { color: '#333', align: 'left' }, minInterval: 1,
 			 axisLabel: { color: '#333' } },
-	};
-}
-
-// Follow el's size until disposed.
-function tracked(el, chart) {
-	const ro = new ResizeObserver(() => chart.resize());
-	ro.observe(el);
-	return {
-		dispose() {
-			ro.disconnect();
-			chart.dispose();
-		},
 	};
 }
 
@@ -88,38 +76,5 @@ export function lineChart(el, { categories, series, yName = '' }) {
 			lineStyle: { width: 2, type: s.dashed ? 'dashed' : 'solid' },
 		})),
 	});
-	return tracked(el, chart);
-}
-
-// Draw a directed graph (a transmission chain) with the positions given:
-//   nodes: [{ id, name, x, y, category, label }], edges: [{ from, to,
-//   dashed }], categories: [names] (a legend, coloured in order);
-//   onClick(id) when a node is clicked.  Returns { dispose() }.
-export function graphChart(el, { nodes, edges, categories, onClick }) {
-	const chart = echarts.init(el, null, { renderer: 'canvas' });
-	chart.setOption({
-		color: palette,
-		textStyle: { fontFamily: font, color: '#1a1a1a' },
-		animation: false,
-		legend: { top: 0, data: categories, textStyle: { color: '#1a1a1a' } },
-		tooltip: { renderMode: 'richText' },
-		series: [{
-			type: 'graph',
-			layout: 'none',
-			top: 48, bottom: 24, left: 48, right: 96,
-			roam: true,
-			symbolSize: 22,
-			edgeSymbol: ['none', 'arrow'],
-			edgeSymbolSize: 10,
-			categories: categories.map((name) => ({ name })),
-			label: { show: true, position: 'right', color: '#1a1a1a', formatter: (p) => p.data.text },
-			lineStyle: { color: '#4d4d4d', width: 2, opacity: 1 },
-			data: nodes.map((n) => ({ id: String(n.id), name: n.name, x: n.x, y: n.y, category: n.category, text: n.label })),
-			links: edges.map((e) => ({ source: String(e.from), target: String(e.to),
-				lineStyle: { type: e.dashed ? 'dashed' : 'solid' } })),
-		}],
-	});
-	if (onClick)
-		chart.on('click', (p) => p.dataType === 'node' && onClick(Number(p.data.id)));
 	return tracked(el, chart);
 }

@@ -113,7 +113,7 @@ export function stat(label, value, testid) {
 }
 
 // Words for the API's codes; unknown codes are shown as they are.
-function word(prefix, code) {
+export function word(prefix, code) {
 	return code && has(prefix + code) ? t(prefix + code) : code || '';
 }
 export const roleName = (r) => word('role.', r);

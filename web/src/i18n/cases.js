@@ -82,6 +82,13 @@ export const casesZh = {
 	'iso.to.hospital': '医院',
 	'iso.to.released': '解除隔离',
 
+	'source.suggest': '根据追踪推荐传染来源',
+	'source.found': '推荐：{name}（{at} 在 {place} 首次接触，累计 {exp}）',
+	'source.none': '没有更早的病例追踪到此人（比较了 {n} 个病例）',
+	'source.adopt': '采用推荐',
+	'source.doctor': '医生判定的传染来源',
+	'source.unlinked': '无（未关联）',
+
 	'trace.title': '密接追踪',
 	'trace.lead': '按该病种的设置：追踪 {hops} 层，累计接触至少 {min} 分钟；可修改时段和条件后再追踪。',
 	'trace.from': '从',
@@ -273,6 +280,13 @@ export const casesEn = {
 	'iso.to.parent': 'Parent',
 	'iso.to.hospital': 'Hospital',
 	'iso.to.released': 'Released',
+
+	'source.suggest': 'Suggest the source from traces',
+	'source.found': 'Suggested: {name} (first contact {at} at {place}, {exp} in total)',
+	'source.none': 'No earlier case\'s trace reached this person ({n} cases compared)',
+	'source.adopt': 'Adopt',
+	'source.doctor': 'Source by the doctor',
+	'source.unlinked': 'None (not linked)',
 
 	'trace.title': 'Contact tracing',
 	'trace.lead': 'The disease\'s setting: {hops} hop(s), at least {min} minutes of contact in total; change the period or criteria and trace again.',

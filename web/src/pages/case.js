@@ -7,7 +7,9 @@
 // (POST /api/cases/{id}/followups).  The contacts already under
 // observation are listed with their checks; one that falls ill becomes a
 // case linked to this one (POST /api/followups/{id}/case), which is how a
-// transmission chain grows (pages/chains.js).  Every read is audited by the
+// transmission chain grows (pages/chains.js); the source of a case can also
+// be the trace's suggestion (GET …/source-suggestion) or the doctor's
+// choice (PUT …/source).  Every read is audited by the
 // server.
 import { api } from '../api.js';
 import { h, labelled, uid } from '../dom.js';
@@ -91,6 +93,40 @@ async function isolation(ctx, c, err) {
 		await api('POST', '/api/cases/' + c.id + '/isolation', { body: { place_id: Number(room.value) } });
 		reload(ctx);
 	}, err, 'isolate');
+}
+
+// The source case: the trace's suggestion (an earlier case whose trace
+// reached this person first) to adopt, or one chosen by the doctor, or none.
+async function source(ctx, c, err) {
+	const { items } = await api('GET', '/api/cases', { signal: ctx.signal });
+	const others = items.filter((x) => x.id !== c.id);
+	const put = (id, by) => api('PUT', '/api/cases/' + c.id + '/source', { body: { source_case_id: id, by } })
+		.then(() => reload(ctx));
+	const out = h('div', { 'aria-live': 'polite', 'data-testid': 'suggestion' });
+	const ask = h('button', { type: 'button', class: 'btn', 'data-testid': 'suggest' }, t('source.suggest'));
+	ask.addEventListener('click', async () => {
+		err.clear();
+		try {
+			const r = await api('GET', '/api/cases/' + c.id + '/source-suggestion');
+			const s = r.suggestion;
+			if (!s) {
+				out.replaceChildren(h('p', { class: 'muted' }, t('source.none', { n: fmtNumber(r.candidates) })));
+				return;
+			}
+			const from = others.find((x) => x.id === s.source_case_id);
+			const take = h('button', { type: 'button', class: 'btn btn-primary', 'data-testid': 'adopt' }, t('source.adopt'));
+			take.addEventListener('click', () => put(s.source_case_id, 'trace').catch((x) => err.show(x)));
+			out.replaceChildren(h('p', null, t('source.found', { name: from ? from.name : t('case.caseN', { id: s.source_case_id }),
+				at: cstDateTime(s.first_contact), place: s.place || '—', exp: fmtDuration(s.exposure_seconds) })), take);
+		} catch (x) {
+			err.show(x);
+		}
+	});
+	const pick = h('select', { name: 'source' }, h('option', { value: '0' }, t('source.unlinked')),
+		others.map((x) => h('option', { value: x.id }, x.name + ' · ' + diseaseName(x) + ' #' + x.id)));
+	pick.value = String(c.source_case_id || 0);
+	return [h('p', { class: 'actions' }, ask), out,
+		inlineForm(t('source.doctor'), pick, t('common.save'), () => put(Number(pick.value), 'doctor'), err)];
 }
 
 // The trace: its form, and the contacts by hop with checkboxes to put
@@ -254,6 +290,7 @@ export default {
 			[t('cases.note'), c.note],
 		], 'case');
 		const isoForm = manage ? await isolation(ctx, c, err) : null;
+		const srcForm = manage ? await source(ctx, c, err) : null;
 		const monitored = new Set(c.followups.map((f) => f.person_id));
 		const toCase = manage ? (f) => {
 			const b = h('button', { type: 'button', class: 'btn', 'data-testid': 'fu-to-case' }, t('fu.toCase'));
@@ -281,6 +318,8 @@ export default {
 			h('section', { class: 'card' }, info, manage ? changes(ctx, c, err) : null, err.el),
 			h('section', { class: 'card', 'aria-labelledby': 'cs-iso' },
 				h('h2', { id: 'cs-iso' }, t('iso.titleCase')), stays.el, isoForm),
+			srcForm ? h('section', { class: 'card', 'aria-labelledby': 'cs-src' },
+				h('h2', { id: 'cs-src' }, t('case.source')), srcForm) : null,
 			manage ? h('section', { class: 'card', 'aria-labelledby': 'cs-trace' },
 				h('h2', { id: 'cs-trace' }, t('trace.title')), tracing(ctx, c, monitored)) : null,
 			h('section', { class: 'card', 'aria-labelledby': 'cs-fu' },

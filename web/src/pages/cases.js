@@ -3,15 +3,16 @@
 // page (pages/case.js) with isolation, tracing and the contacts under
 // observation.  The reporter and admin record a case here (POST
 // /api/cases): the person is looked up by name or number as one types.
-// The isolation rooms' occupancy and the way to the transmission chains
-// are on this page too.
+// The contacts under medical observation (GET /api/followups), the
+// isolation rooms' occupancy and the way to the transmission chains are on
+// this page too.
 import { api } from '../api.js';
 import { DIAGNOSES, diagnosisName } from '../codes.js';
 import { debounce, h, labelled } from '../dom.js';
-import { t } from '../i18n.js';
+import { fmtNumber, t } from '../i18n.js';
 import { alertLine, dataTable, page } from '../ui.js';
 import { CASE_READERS, canManage, classificationBadge, CLASSIFICATIONS, classificationName, cstDateTime, cstInput,
-	diseaseName, isolationCard, outcomeName, reportBadge } from '../cases.js';
+	diseaseName, followupTable, isolationCard, outcomeName, reportBadge } from '../cases.js';
 
 // The form that records a case; navigates to it once saved.
 function recordForm(ctx) {
@@ -84,7 +85,9 @@ export default {
 
 	async render(ctx) {
 		const show = ctx.query.get('show') === 'all' ? 'all' : 'open';
-		const { items } = await api('GET', '/api/cases', { query: { open: show === 'open' ? 1 : '' }, signal: ctx.signal });
+		const [{ items }, fu] = await Promise.all([
+			api('GET', '/api/cases', { query: { open: show === 'open' ? 1 : '' }, signal: ctx.signal }),
+			api('GET', '/api/followups', { query: { status: 'monitoring' }, signal: ctx.signal })]);
 		const sel = h('select', { name: 'show' }, ['open', 'all'].map((s) => h('option', { value: s }, t(`cases.show.${s}`))));
 		sel.value = show;
 		sel.addEventListener('change', () => ctx.navigate('/cases?show=' + sel.value, { replace: true }));
@@ -107,6 +110,10 @@ export default {
 			canManage(ctx.user) ? recordForm(ctx) : null,
 			h('form', { class: 'filters', 'aria-label': t('cases.filter') }, labelled(t('cases.showLabel'), sel).field),
 			table.el,
+			h('section', { class: 'card', 'aria-labelledby': 'cs-fu', 'data-testid': 'school-followups' },
+				h('h2', { id: 'cs-fu' }, t('fu.titleN', { n: fmtNumber(fu.items.length) })),
+				followupTable(fu.items, { caseLink: true, check: canManage(ctx.user),
+					personHref: (f) => '/people/' + f.person_id + '/timeline' }).el),
 			isolationCard(ctx));
 	},
 };

@@ -1,7 +1,7 @@
 // pages/chains.js — 传播链, the transmission chains (GET /api/chains): each
 // case a node, an arrow from the case a person caught it from (solid: the
 // doctor's judgement, dashed: inferred from a trace).  Drawn with the
-// ECharts graph series (charts.js, loaded lazily) as trees from left (the
+// ECharts graph series (graph.js, loaded lazily) as trees from left (the
 // first case) to right; a click on a case opens it.  The same links are
 // listed in a table under the graph, which a screen reader or a keyboard
 // reaches.  ?all=1 shows the cases outside any chain too.
@@ -77,7 +77,7 @@ export default {
 				return;
 			let graphChart;
 			try {
-				({ graphChart } = await import('../charts.js'));
+				({ graphChart } = await import('../graph.js'));
 			} catch (e) {
 				chartEl.hidden = true; // the table has the same links
 				console.error(e);

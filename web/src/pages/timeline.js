@@ -9,8 +9,8 @@
 import { api } from '../api.js';
 import { addDays, isDate, sessionName, statusName, symptomList, todayCST, diagnosisName } from '../codes.js';
 import { h, labelled } from '../dom.js';
-import { fmtNumber, has, t } from '../i18n.js';
-import { badge, page, segmented } from '../ui.js';
+import { fmtNumber, t } from '../i18n.js';
+import { badge, page, segmented, word } from '../ui.js';
 import { CASE_READERS, classificationName, cstDate, cstDateTime, cstTime, followupStatusName, fmtDuration,
 	outcomeName } from '../cases.js';
 
@@ -49,7 +49,6 @@ function merge(items) {
 	return out;
 }
 
-const word = (prefix, code) => (has(prefix + code) ? t(prefix + code) : code || '');
 const temp = (v) => (v === null || v === undefined ? '' : t('timeline.temp', { v: v.toFixed(1) }));
 const join = (...parts) => parts.filter(Boolean).join('，');
 
