@@ -7,6 +7,8 @@
 // localStorage, sets <html lang> and tells the listeners (the shell
 // re-renders).  Numbers and times are formatted for the current language
 // with Intl.  tests/e2e/run.mjs checks that both tables have the same keys.
+// Some pages keep their part in i18n/*.js, merged below.
+import { returnEn, returnZh } from './i18n/return.js';
 
 export const zh = {
 	'app.name': '金云',
@@ -931,6 +933,9 @@ export const en = {
 	'report.signReporter': 'Epidemic reporter:',
 	'report.signPrincipal': 'Principal:',
 };
+
+Object.assign(zh, returnZh); // return to school (i18n/return.js)
+Object.assign(en, returnEn);
 
 const tables = { 'zh-CN': zh, en };
 const STORE = 'jy.lang';

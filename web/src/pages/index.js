@@ -17,6 +17,15 @@ import report from './report.js';
 import rules from './rules.js';
 import tasks from './tasks.js';
 import users from './users.js';
+// Return to school (开学复课)
+import declare from './declare.js';
+import returnAbsent from './return-absent.js';
+import returnKeyGroups from './return-keygroups.js';
+import returnOverview from './return.js';
+import returnPeople from './return-people.js';
+import returnPerson from './return-person.js';
+import returnPlan from './return-plan.js';
+import returnScreening from './return-screening.js';
 
 export default [
 	overview,
@@ -27,6 +36,8 @@ export default [
 	alert,
 	tasks,
 	report,
+	// return to school
+	returnOverview, returnPeople, returnPerson, returnScreening, returnAbsent, returnKeyGroups, returnPlan, declare,
 	people,
 	person,
 	places,

@@ -18,6 +18,7 @@ import { addDays, codeName, sessionName } from '../codes.js';
 import { h } from '../dom.js';
 import { fmtNumber, getLang, t } from '../i18n.js';
 import { badge, countLink, dataTable, dayPicker, dayQuery, page, stat } from '../ui.js';
+import { returnProgressCard } from '../return.js';
 
 // The census numbers in the order a school reads them, with their label keys.
 export const CENSUS_FIELDS = [
@@ -167,10 +168,15 @@ export default {
 		const curveNote = h('p', { class: 'muted', 'data-testid': 'curve-note' }, t('common.loading'));
 		ctx.onMount(() => loadCurve(ctx, day, charts, curveEl, curveNote).catch((e) => console.error(e)));
 
+		// ---- return progress by batch (return.js), drawn when it arrives; none without a plan
+		const returnBox = h('div', { hidden: true });
+		ctx.onMount(() => returnProgressCard(day.date, signal).then((c) => c && returnBox.replaceWith(c), () => {}));
+
 		return page(t('overview.title'),
 			h('p', { class: 'lead' }, t('overview.lead', { date: day.date, session: sessionName(day.session) })),
 			dayPicker(ctx, day),
 			stats,
+			returnBox,
 			h('div', { class: 'cols' }, missingCard, alertCard),
 			h('section', { class: 'card', 'aria-labelledby': 'ov-signals' },
 				h('h2', { id: 'ov-signals' }, t('signals.title')), h('p', { class: 'hint' }, t('signals.lead')), sigTable.el),
