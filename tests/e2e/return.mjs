@@ -233,6 +233,28 @@ export default function returnTests(env) {
 		await shot('return-absent');
 	});
 
+	test('teacher: links for the whole class replace the older link', async () => {
+		await login('teacher');
+		await page.goto(base + '/return/links');
+		await page.locator('[data-testid=links-make]').click();
+		await page.locator('[data-testid=links-make-confirm]').click();
+		await page.locator('[data-testid=links] tbody tr').first().waitFor();
+		assert(await page.locator('[data-testid=links] tbody tr').count() === cls.length, 'one link per student');
+		const all = (await page.locator('[data-testid=links-all]').inputValue()).split('\n');
+		assert(all.length === cls.length && all.every((l) => l.includes(origin + '/declare/')), 'the list to copy: ' + all[0]);
+		await assertLabelled();
+		await shot('return-links');
+		const fresh = all.find((l) => l.startsWith(declarer.name + ' ')).split(' ').pop();
+		assert(fresh !== linkUrl, 'the same link again');
+		await context.clearCookies();
+		await page.goto(linkUrl);
+		await page.locator('[data-testid=decl-invalid]').waitFor();
+		await page.goto(fresh);
+		await page.locator('[data-testid=decl-person]').waitFor();
+		// The guardian's earlier declaration is there on the new link too.
+		assert((await page.locator('[data-testid=decl-items]').textContent()).includes(REGION), 'earlier declaration missing');
+	});
+
 	test('principal: key-group students and their carers', async () => {
 		await login('principal');
 		await page.goto(base + '/return/key-groups');
@@ -254,7 +276,7 @@ export default function returnTests(env) {
 		await login('teacher');
 		await page.setViewportSize({ width: 360, height: 740 });
 		try {
-			for (const p of ['/return', '/return/screening', '/return/absent', '/return/key-groups', '/return/plan',
+			for (const p of ['/return', '/return/screening', '/return/absent', '/return/key-groups', '/return/plan', '/return/links',
 				`/return/people?what=expected&date=${DAY}`]) {
 				await page.goto(base + p);
 				await page.locator('main h1').first().waitFor();

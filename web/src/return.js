@@ -63,9 +63,11 @@ const TABS = [
 	['/return/absent', 'ret.tab.absent'],
 	['/return/key-groups', 'ret.tab.keyGroups'],
 	['/return/plan', 'ret.tab.plan'],
+	['/return/links', 'ret.tab.links', canWriteReturn],
 ];
-export function returnTabs(here) {
-	return h('nav', { class: 'subnav', 'aria-label': t('ret.tabs') }, h('ul', null, TABS.map(([path, key]) =>
+export function returnTabs(here, user) {
+	return h('nav', { class: 'subnav', 'aria-label': t('ret.tabs') }, h('ul', null, TABS.filter(([, , may]) =>
+		!may || (user && may(user))).map(([path, key]) =>
 		h('li', null, h('a', { href: path, 'aria-current': here === path ? 'page' : null }, t(key))))));
 }
 
@@ -87,10 +89,13 @@ export async function returnProgressCard(date, signal) {
 	return h('section', { class: 'card', 'aria-labelledby': 'ov-return', 'data-testid': 'return-progress' },
 		h('h2', { id: 'ov-return' }, t('ret.progress')),
 		h('ul', { class: 'plain list' }, o.batches.map((b) => h('li', null,
-			h('strong', null, b.batch), ' ', h('span', { class: 'muted' }, t('ret.returnOn', { date: b.return_date })),
+			h('strong', null, b.batch), ' ',
+			b.return_date ? h('span', { class: 'muted' }, t('ret.returnOn', { date: b.return_date })) : null,
 			' ', b.due ? null : badge(t('ret.notDue'), 'info'),
+			// batch_id 0: the classes in no batch, whose names the return overview lists by class
 			h('span', { class: 'ret-counts' }, shown.map((w) => h('span', { class: 'ret-count' }, t(`ret.count.${w}`), ' ',
-				countLink(b[w], returnPeopleHref(o.date, w, { batch_id: b.batch_id }), `rp-${b.batch_id}-${w}`))))))),
+				countLink(b[w], b.batch_id ? returnPeopleHref(o.date, w, { batch_id: b.batch_id }) : null,
+					`rp-${b.batch_id}-${w}`))))))),
 		h('p', null, h('a', { href: '/return?date=' + o.date }, t('ret.toOverview'))));
 }
 

@@ -220,6 +220,17 @@ export const returnZh = {
 	'decl.reporter.staff': '学校',
 	'decl.correct': '更正',
 	'decl.remove': '删除',
+	// ---- links for a class
+	'ret.tab.links': '填报链接',
+	'ret.links.title': '全班个人填报链接',
+	'ret.links.lead': '为班上每个学生生成个人填报链接，发给学生或监护人（如班级群）。每个链接只能打开本人的申报表，无需账号，有效至返校日结束。重新生成会使旧链接失效。',
+	'ret.links.make': '为全班生成链接',
+	'ret.links.confirm': '确认生成（旧链接将失效）',
+	'ret.links.made': '已生成 {n} 个链接，请及时发出；离开本页后不再显示。',
+	'ret.links.all': '全部链接（可复制）',
+	'ret.links.all.hint': '每行一人：姓名 链接',
+	'ret.links.for': '{name} 的填报链接',
+	'ret.links.until': '有效至',
 };
 
 export const returnEn = {
@@ -439,4 +450,15 @@ export const returnEn = {
 	'decl.reporter.staff': 'school',
 	'decl.correct': 'Correct',
 	'decl.remove': 'Remove',
+	// ---- links for a class
+	'ret.tab.links': 'Links',
+	'ret.links.title': 'Personal declaration links for a class',
+	'ret.links.lead': 'Make a personal declaration link for every student of the class and send it to the student or guardian (e.g. the class chat). Each link opens only that person’s form, needs no account and is valid until the end of the return day. Making them again replaces the old links.',
+	'ret.links.make': 'Make links for the class',
+	'ret.links.confirm': 'Make them (old links stop working)',
+	'ret.links.made': '{n} links made; send them now: they are not shown again once you leave.',
+	'ret.links.all': 'All links (to copy)',
+	'ret.links.all.hint': 'One per line: name and link',
+	'ret.links.for': 'Link for {name}',
+	'ret.links.until': 'Valid until',
 };

@@ -21,6 +21,7 @@ import users from './users.js';
 import declare from './declare.js';
 import returnAbsent from './return-absent.js';
 import returnKeyGroups from './return-keygroups.js';
+import returnLinks from './return-links.js';
 import returnOverview from './return.js';
 import returnPeople from './return-people.js';
 import returnPerson from './return-person.js';
@@ -37,7 +38,8 @@ export default [
 	tasks,
 	report,
 	// return to school
-	returnOverview, returnPeople, returnPerson, returnScreening, returnAbsent, returnKeyGroups, returnPlan, declare,
+	returnOverview, returnPeople, returnPerson, returnScreening, returnAbsent, returnKeyGroups, returnPlan, returnLinks,
+	declare,
 	people,
 	person,
 	places,

@@ -178,7 +178,7 @@ export default {
 		}
 		const toggle = h('a', { href: '/return/absent' + (all ? '' : '?all=1') }, all ? t('ret.absent.openOnly') : t('ret.absent.all'));
 		return page(t('ret.absent.title'),
-			returnTabs('/return/absent'),
+			returnTabs('/return/absent', user),
 			h('p', { class: 'lead' }, t('ret.absent.lead')),
 			form,
 			h('p', { class: 'summary', 'data-testid': 'summary' }, t(all ? 'ret.absent.summaryAll' : 'ret.absent.summary',

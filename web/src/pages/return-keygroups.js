@@ -55,7 +55,7 @@ export default {
 		table.add(j.items);
 		const without = j.items.filter((k) => !k.carer).length;
 		return page(t('ret.keyGroups.title'),
-			returnTabs('/return/key-groups'),
+			returnTabs('/return/key-groups', user),
 			h('p', { class: 'summary', 'data-testid': 'summary' }, t('ret.keyGroups.summary',
 				{ n: fmtNumber(j.items.length), without: fmtNumber(without) })),
 			table.el);

@@ -54,7 +54,7 @@ function linkBox(id) {
 		try {
 			const r = await api('POST', '/api/declare/links', { body: { person_ids: [Number(id)], minor: minor.checked } });
 			const l = r.items[0];
-			const url = location.origin + '/declare/' + l.token;
+			const url = location.origin + l.url;
 			const field = h('input', { type: 'text', readonly: true, value: url, 'data-testid': 'link-url' });
 			field.addEventListener('focus', () => field.select());
 			mount(out, labelled(t('ret.link.url'), field, t('ret.link.until', { at: fmtDateTime(l.expires_at) })).field);

@@ -64,7 +64,7 @@ export default {
 			});
 		}
 		return page(t('ret.plan.title'),
-			returnTabs('/return/plan'),
+			returnTabs('/return/plan', user),
 			h('p', { class: 'lead' }, t('ret.plan.lead')),
 			table.el,
 			form);

@@ -92,7 +92,7 @@ export default {
 		flagTable.add(flags.items);
 
 		return page(t('ret.screening.title'),
-			returnTabs('/return/screening'),
+			returnTabs('/return/screening', user),
 			filters,
 			run,
 			h('p', { class: 'summary', 'data-testid': 'summary' }, t('ret.screening.summary', { date, n: fmtNumber(j.items.length) })),

@@ -65,14 +65,15 @@ export default {
 			], { caption: t('ret.batch.classes', { batch: b.batch }), testid: 'return-classes' });
 			table.add(b.classes);
 			return h('section', { class: 'card', 'data-testid': 'return-batch' },
-				h('h2', null, b.batch, ' ', h('span', { class: 'muted' }, t('ret.returnOn', { date: b.return_date })), ' ',
-					b.due ? badge(t('ret.due'), 'ok') : badge(t('ret.notDue'), 'info')),
+				h('h2', null, b.batch, ' ', b.return_date ? h('span', { class: 'muted' }, t('ret.returnOn', { date: b.return_date })) : null,
+					' ', b.due ? badge(t('ret.due'), 'ok') : badge(t('ret.notDue'), 'info')),
+				// The classes in no batch (batch_id 0) have no list of their own: their class rows link.
 				h('p', { class: 'ret-counts' }, RETURN_COUNTS.map((w) => h('span', { class: 'ret-count' }, t(`ret.count.${w}`), ' ',
-					countLink(b[w], returnPeopleHref(date, w, { batch_id: b.batch_id, ...scope }), `b-${w}`)))),
+					countLink(b[w], b.batch_id ? returnPeopleHref(date, w, { batch_id: b.batch_id, ...scope }) : null, `b-${w}`)))),
 				table.el);
 		});
 		return page(t('ret.title'),
-			returnTabs('/return'),
+			returnTabs('/return', user),
 			returnDatePicker(ctx, date),
 			o.plan ? null : h('p', { class: 'notice', 'data-testid': 'no-plan' }, t('ret.noPlan')),
 			h('h2', null, mine ? t('ret.totalClass') : t('ret.total')),
