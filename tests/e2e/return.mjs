@@ -170,11 +170,31 @@ export default function returnTests(env) {
 		assert((await page.locator('[data-testid=reasons]').textContent()).includes(zh['ret.lifted']), 'reason not marked lifted');
 		assert(await page.locator('[data-testid=lift-form]').count() === 0, 'lift form still shown');
 		await shot('return-person-lifted');
-		// A teacher is never offered the lift.
+		// The class teacher enters a declaration with a fever: on hold, with the
+		// reason, and never offered the lift; removing the wrong entry corrects it.
 		await login('teacher');
 		await page.goto(base + `/return/people/${personId(cls[4].number)}?date=${DAY}`);
 		await page.locator('[data-testid=status]').waitFor();
+		const entry = page.locator('[data-testid=entry]');
+		await entry.getByLabel(zh['decl.region'], { exact: true }).fill('重庆市/北碚区');
+		await entry.getByLabel(zh['decl.from'], { exact: true }).fill(addDays(DAY, -13));
+		await entry.getByLabel(zh['decl.to'], { exact: true }).fill(DAY);
+		await entry.getByLabel(zh['decl.temperature']).fill('38.2');
+		await entry.getByRole('button', { name: zh['ret.entry.submit'] }).click();
+		await until(async () => (await page.locator('[data-testid=declarations]').textContent().catch(() => '')).includes('38.2'),
+			'the entered declaration');
+		assert((await page.locator('[data-testid=status]').textContent()) === zh['ret.status.hold'], 'a fever does not hold');
+		assert((await page.locator('[data-testid=reasons]').textContent()).includes('38.2'), 'the fever reason');
+		assert((await page.locator('[data-testid=declarations]').textContent()).includes(zh['decl.reporter.teacher']),
+			'the entry is not marked as the teacher\'s');
 		assert(await page.locator('[data-testid=lift-form]').count() === 0, 'teacher offered the lift');
+		await shot('return-person-entered');
+		const health = page.locator('[data-testid=declarations] tbody tr', { hasText: '38.2' });
+		await health.locator('[data-testid=decl-remove]').click();
+		await until(async () => !(await page.locator('[data-testid=declarations]').textContent().catch(() => '38.2')).includes('38.2'),
+			'the fever removed');
+		await until(async () => (await page.locator('[data-testid=status]').textContent()) !== zh['ret.status.hold'],
+			'cleared after the correction');
 	});
 
 	test('the return numbers on the overviews open the names behind them', async () => {

@@ -99,6 +99,7 @@ export function declarationForm({ returnDate }) {
 			h('label', { for: id, class: 'chip' }, symptomName(code)));
 	}
 	const healthSet = h('fieldset', { class: 'decl-part' }, h('legend', null, t('decl.health')),
+		h('p', { class: 'hint' }, t('decl.health.hint')),
 		labelled(t('decl.health.date'), hDate).field,
 		labelled(t('decl.temperature'), temp, t('decl.temperature.hint')).field,
 		h('fieldset', { class: 'decl-symptoms' }, h('legend', null, t('decl.symptoms')), symBox,

@@ -101,3 +101,18 @@ export async function returnProgressCard(date, signal) {
 
 export const yesNo = (v) => (v ? t('ret.yes') : t('ret.no'));
 export const num = (n) => fmtNumber(n);
+
+// On submit: no page load, the form's error line cleared, then action();
+// an error it throws is shown on that line.  Returns the form.
+export function submitWith(form, err, action) {
+	form.addEventListener('submit', async (e) => {
+		e.preventDefault();
+		err.clear();
+		try {
+			await action();
+		} catch (x) {
+			err.show(x);
+		}
+	});
+	return form;
+}

@@ -10,7 +10,7 @@ import { api } from '../api.js';
 import { todayCST } from '../codes.js';
 import { h, labelled, mount } from '../dom.js';
 import { fmtNumber, t } from '../i18n.js';
-import { NOT_RETURNED_REASONS, RETURN_READERS, canWriteReturn, ownClass, reasonName, returnTabs } from '../return.js';
+import { NOT_RETURNED_REASONS, RETURN_READERS, canWriteReturn, ownClass, reasonName, returnTabs, submitWith } from '../return.js';
 import { alertLine, dataTable, facts, page } from '../ui.js';
 
 function reasonSelect() {
@@ -55,19 +55,14 @@ async function tutoring(a, writer, box) {
 			labelled(t('ret.tutorNo'), tutor, p ? t('ret.tutorNo.keep') : null).field,
 			labelled(t('ret.plan'), text).field, labelled(t('ret.sessions.planned'), count).field, err.el,
 			h('button', { type: 'submit', class: 'btn', 'data-testid': 'plan-save' }, t('common.save')));
-		pf.addEventListener('submit', async (e) => {
-			e.preventDefault();
+		submitWith(pf, err, async () => {
 			const body = { plan: text.value.trim(), sessions_planned: Number(count.value || 0) };
 			if (tutor.value.trim())
 				body.tutor_no = tutor.value.trim();
 			else if (p)
 				body.tutor = p.tutor; // the same tutor as before
-			try {
-				await api('PUT', `/api/return/not-returned/${a.id}/plan`, { body });
-				again();
-			} catch (x) {
-				err.show(x);
-			}
+			await api('PUT', `/api/return/not-returned/${a.id}/plan`, { body });
+			again();
 		});
 		parts.push(pf);
 		if (p) {
@@ -81,15 +76,10 @@ async function tutoring(a, writer, box) {
 				labelled(t('day.date'), date).field, labelled(t('ret.minutes'), minutes).field,
 				labelled(t('ret.topic'), topic).field, labelled(t('ret.sessionProgress'), progress).field, serr.el,
 				h('button', { type: 'submit', class: 'btn', 'data-testid': 'session-add' }, t('ret.session.add')));
-			sf.addEventListener('submit', async (e) => {
-				e.preventDefault();
-				try {
-					await api('POST', `/api/return/not-returned/${a.id}/sessions`, { body: { date: date.value,
-						minutes: Number(minutes.value), topic: topic.value.trim(), progress: progress.value.trim() } });
-					again();
-				} catch (x) {
-					serr.show(x);
-				}
+			submitWith(sf, serr, async () => {
+				await api('POST', `/api/return/not-returned/${a.id}/sessions`, { body: { date: date.value,
+					minutes: Number(minutes.value), topic: topic.value.trim(), progress: progress.value.trim() } });
+				again();
 			});
 			parts.push(sf);
 		}
@@ -116,14 +106,9 @@ function absenceCard(a, writer, reload) {
 		const date = h('input', { type: 'date', name: 'returned_date', required: true, value: todayCST() });
 		back = h('form', { class: 'ret-inline' }, labelled(t('ret.returnedOn'), date).field,
 			h('button', { type: 'submit', class: 'btn' }, t('ret.markReturned')), err.el);
-		back.addEventListener('submit', async (e) => {
-			e.preventDefault();
-			try {
-				await api('PUT', '/api/return/not-returned/' + a.id, { body: { returned_date: date.value } });
-				reload();
-			} catch (x) {
-				err.show(x);
-			}
+		submitWith(back, err, async () => {
+			await api('PUT', '/api/return/not-returned/' + a.id, { body: { returned_date: date.value } });
+			reload();
 		});
 	}
 	return h('li', { class: 'card ret-absence', 'data-testid': 'absent-item' },
@@ -164,16 +149,10 @@ export default {
 				err.el,
 				h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'absent-save' },
 					t('ret.absent.save'))));
-			form.addEventListener('submit', async (e) => {
-				e.preventDefault();
-				err.clear();
-				try {
-					await api('POST', '/api/return/not-returned', { body: { number: number.value.trim(), reason: reason.value,
-						detail: detail.value.trim(), expected_date: expected.value } });
-					reload();
-				} catch (x) {
-					err.show(x);
-				}
+			submitWith(form, err, async () => {
+				await api('POST', '/api/return/not-returned', { body: { number: number.value.trim(), reason: reason.value,
+					detail: detail.value.trim(), expected_date: expected.value } });
+				reload();
 			});
 		}
 		const toggle = h('a', { href: '/return/absent' + (all ? '' : '?all=1') }, all ? t('ret.absent.openOnly') : t('ret.absent.all'));

@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { h, labelled } from '../dom.js';
 import { fmtNumber, t } from '../i18n.js';
-import { RETURN_READERS, ownClass, returnTabs } from '../return.js';
+import { RETURN_READERS, ownClass, returnTabs, submitWith } from '../return.js';
 import { alertLine, dataTable, keyGroupName, page } from '../ui.js';
 
 function carerForm(k, reload) {
@@ -17,16 +17,10 @@ function carerForm(k, reload) {
 	const f = h('form', { class: 'ret-inline', 'aria-label': t('ret.carer.for', { name: k.name }) },
 		labelled(t('ret.carer.no'), no).field, labelled(t('ret.carer.note'), note).field,
 		h('button', { type: 'submit', class: 'btn', 'data-testid': 'carer-save' }, t('common.save')), err.el);
-	f.addEventListener('submit', async (e) => {
-		e.preventDefault();
-		err.clear();
-		try {
-			await api('PUT', '/api/return/key-groups/' + k.person_id, { body: { group: k.group, carer_no: no.value.trim(),
-				note: note.value.trim() } });
-			reload();
-		} catch (x) {
-			err.show(x);
-		}
+	submitWith(f, err, async () => {
+		await api('PUT', '/api/return/key-groups/' + k.person_id, { body: { group: k.group, carer_no: no.value.trim(),
+			note: note.value.trim() } });
+		reload();
 	});
 	return f;
 }

@@ -15,7 +15,7 @@ import { api } from '../api.js';
 import { declarationForm, declarationTable } from '../declform.js';
 import { h, labelled, mount } from '../dom.js';
 import { fmtDateTime, t } from '../i18n.js';
-import { LIFT_ACTIONS, RETURN_READERS, canWriteReturn, reasonList, statusBadge, yesNo } from '../return.js';
+import { LIFT_ACTIONS, RETURN_READERS, canWriteReturn, reasonList, statusBadge, yesNo, submitWith } from '../return.js';
 import { alertLine, facts, page } from '../ui.js';
 
 function liftForm(id, date, onDone) {
@@ -31,15 +31,9 @@ function liftForm(id, date, onDone) {
 		err.el,
 		h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'lift-submit' },
 			t('ret.lift.submit'))));
-	form.addEventListener('submit', async (e) => {
-		e.preventDefault();
-		err.clear();
-		try {
-			await api('POST', `/api/people/${id}/hold-lifts`, { body: { action: action.value, note: note.value.trim(), return_date: date } });
-			onDone();
-		} catch (x) {
-			err.show(x);
-		}
+	submitWith(form, err, async () => {
+		await api('POST', `/api/people/${id}/hold-lifts`, { body: { action: action.value, note: note.value.trim(), return_date: date } });
+		onDone();
 	});
 	return form;
 }
@@ -117,18 +111,12 @@ export default {
 				h('h2', { id: 'entry-h' }, t('ret.entry.title')), h('p', { class: 'hint' }, t('ret.entry.lead')),
 				form.el, err.el,
 				h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary' }, t('ret.entry.submit'))));
-			entry.addEventListener('submit', async (e) => {
-				e.preventDefault();
-				err.clear();
+			submitWith(entry, err, async () => {
 				const items = form.items(entry);
 				if (!items)
 					return;
-				try {
-					await api('POST', `/api/people/${id}/declarations`, { body: { items } });
-					reload();
-				} catch (x) {
-					err.show(x);
-				}
+				await api('POST', `/api/people/${id}/declarations`, { body: { items } });
+				reload();
 			});
 		}
 		const selfMade = d.items.filter((x) => x.source === 'link').length;

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { h, labelled } from '../dom.js';
 import { fmtNumber, t } from '../i18n.js';
-import { RETURN_READERS, returnTabs } from '../return.js';
+import { RETURN_READERS, returnTabs, submitWith } from '../return.js';
 import { alertLine, dataTable, page } from '../ui.js';
 
 export default {
@@ -51,16 +51,10 @@ export default {
 				err.el,
 				h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'btn btn-primary', 'data-testid': 'batch-save' },
 					t('common.save'))));
-			form.addEventListener('submit', async (e) => {
-				e.preventDefault();
-				err.clear();
-				try {
-					await api('POST', '/api/return/batches', { body: { batch: batch.value.trim(), class: cls.value,
-						return_date: date.value } });
-					ctx.navigate(location.pathname, { replace: true });
-				} catch (x) {
-					err.show(x);
-				}
+			submitWith(form, err, async () => {
+				await api('POST', '/api/return/batches', { body: { batch: batch.value.trim(), class: cls.value,
+					return_date: date.value } });
+				ctx.navigate(location.pathname, { replace: true });
 			});
 		}
 		return page(t('ret.plan.title'),
