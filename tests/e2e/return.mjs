@@ -99,6 +99,15 @@ export default function returnTests(env) {
 			await assertLabelled(phone);
 			await noHorizontalScroll(phone);
 			await shot('declare-360-empty', phone);
+			// Keyboard: from the first field, Tab reaches the symptoms and the submit button.
+			await phone.getByLabel(zh['decl.guardian.name']).focus();
+			const seen = new Set();
+			for (let i = 0; i < 60 && !seen.has('decl-submit'); i++) {
+				await phone.keyboard.press('Tab');
+				seen.add(await phone.evaluate(() => document.activeElement.dataset.testid || document.activeElement.name || ''));
+			}
+			assert(seen.has('symptom') && seen.has('consent') && seen.has('decl-submit'),
+				'not reached by Tab: ' + [...seen].join(' '));
 			await phone.getByLabel(zh['decl.guardian.name']).fill('李红');
 			await phone.getByLabel(zh['decl.guardian.relation']).fill('母亲');
 			await phone.getByLabel(zh['decl.region'], { exact: true }).fill(REGION + '/长安区');
@@ -220,6 +229,14 @@ export default function returnTests(env) {
 		const rows = page.locator('[data-testid=return-people] tbody tr');
 		await rows.first().waitFor();
 		assert((await page.locator('[data-testid=return-people]').textContent()).includes(declarer.name), 'declarer not under monitor');
+		// The staff row (staff return with the first batch) opens the staff.
+		await page.goto(base + `/return?date=${DAY}`);
+		const staffRow = page.locator('[data-testid=return-classes] tbody tr', { hasText: zh['ret.staff'] });
+		const staffLink = staffRow.locator('a[data-testid=n-expected]');
+		const ns = Number((await staffLink.textContent()).replace(/\D/g, ''));
+		await staffLink.click();
+		await rows.first().waitFor();
+		assert(await rows.count() === ns, `staff: ${ns} on the overview, ${await rows.count()} names`);
 		// Class row numbers open the class's names.
 		await page.goto(base + `/return?date=${DAY}`);
 		const declared = page.locator('[data-testid=return-classes] a[data-testid=n-declared]').first();

@@ -52,7 +52,7 @@ export function returnPeopleHref(date, what, scope = {}) {
 	const q = new URLSearchParams({ what, date });
 	for (const [k, v] of Object.entries(scope))
 		if (v !== undefined && v !== null && v !== '')
-			q.set(k, String(v));
+			q.set(k, k === 'class_id' && Number(v) < 0 ? 'staff' : String(v)); // the overview's staff row: class_id -1
 	return '/return/people?' + q.toString();
 }
 

@@ -20,7 +20,7 @@ export default {
 		const date = returnDate(ctx);
 		const q = ctx.query;
 		const what = [...RETURN_COUNTS, 'undeclared'].includes(q.get('what')) ? q.get('what') : 'expected';
-		const classId = ownClass(user) || q.get('class_id') || '';
+		const classId = ownClass(user) || q.get('class_id') || ''; // or 'staff'
 		const batchId = q.get('batch_id') || '';
 		const j = await api('GET', '/api/return/overview/people',
 			{ query: { date, what, class_id: classId, batch_id: batchId }, signal });
@@ -35,7 +35,8 @@ export default {
 			{ label: t('ret.count.not_returned'), cell: (p) => (p.not_returned ? reasonName(p.not_returned) : '') },
 		], { caption: t(`ret.count.${what}`), empty: t('ret.people.none'), testid: 'return-people' });
 		table.add(j.items);
-		const where = j.items.length && classId ? j.items[0].class : batchId && j.items.length ? j.items[0].batch : t('census.school');
+		const where = classId === 'staff' ? t('ret.staff') : j.items.length && classId ? j.items[0].class
+			: batchId && j.items.length ? j.items[0].batch : t('census.school');
 		return page(t('ret.people.heading', { what: t(`ret.count.${what}`), where }),
 			h('p', null, h('a', { href: '/return?date=' + date, class: 'back' }, t('ret.back'))),
 			h('p', { class: 'summary', 'data-testid': 'summary' }, t('ret.people.summary', { date, n: fmtNumber(j.items.length) })),

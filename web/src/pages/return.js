@@ -59,7 +59,7 @@ export default {
 			cell: (r) => countLink(r[w], returnPeopleHref(date, w, sc(r)), `n-${w}`) });
 		const batchCards = o.batches.map((b) => {
 			const table = dataTable([
-				{ label: t('common.class'), cell: (c) => c.class },
+				{ label: t('common.class'), cell: (c) => (c.class_id < 0 ? t('ret.staff') : c.class) },
 				...RETURN_COUNTS.map((w) => cell(w, (c) => ({ batch_id: c.batch_id, class_id: c.class_id }))),
 				{ label: t('ret.byReason'), cell: byReason },
 			], { caption: t('ret.batch.classes', { batch: b.batch }), testid: 'return-classes' });
