@@ -36,6 +36,14 @@ export default function returnTests(env) {
 		x.setUTCDate(x.getUTCDate() + n);
 		return x.toISOString().slice(0, 10);
 	};
+	// No white text on a see-through button in the page body (white on white).
+	const noInvisibleButtons = async (p = page) => {
+		const bad = await p.evaluate(() => [...document.querySelectorAll('main button')].filter((b) => {
+			const cs = getComputedStyle(b);
+			return b.offsetParent && cs.color === 'rgb(255, 255, 255)' && cs.backgroundColor === 'rgba(0, 0, 0, 0)';
+		}).map((b) => b.textContent));
+		assert(bad.length === 0, 'buttons unreadable on the page: ' + bad.join(', '));
+	};
 	let linkUrl = '';
 	// Person ids by number, looked up once by admin (a teacher must name the class).
 	const ids = new Map();
@@ -98,6 +106,7 @@ export default function returnTests(env) {
 			assert(await phone.locator('[data-testid=who]').count() === 0, 'the link page shows an account');
 			await assertLabelled(phone);
 			await noHorizontalScroll(phone);
+			await noInvisibleButtons(phone);
 			await shot('declare-360-empty', phone);
 			// Keyboard: from the first field, Tab reaches the symptoms and the submit button.
 			await phone.getByLabel(zh['decl.guardian.name']).focus();
@@ -321,11 +330,13 @@ export default function returnTests(env) {
 				assert(!(await page.locator('main').textContent()).includes(zh['err.title']), 'error on ' + p);
 				await noHorizontalScroll();
 				await assertLabelled();
+				await noInvisibleButtons();
 			}
 			await shot('return-360');
 			await page.goto(base + `/return/people/${personId(declarer.number)}`);
 			await page.locator('[data-testid=status]').waitFor();
 			await noHorizontalScroll();
+			await noInvisibleButtons();
 			await shot('return-person-360');
 		} finally {
 			await page.setViewportSize({ width: 1280, height: 800 });

@@ -32,7 +32,7 @@ function stayRow(n, minDate, maxDate, onRemove) {
 		if (!to.value || to.value < from.value)
 			to.value = from.value;
 	});
-	const remove = onRemove ? h('button', { type: 'button', class: 'btn btn-quiet', onclick: onRemove },
+	const remove = onRemove ? h('button', { type: 'button', class: 'btn', onclick: onRemove },
 		t('decl.stay.remove', { n })) : null;
 	const el = h('fieldset', { class: 'decl-stay' }, h('legend', null, t('decl.stay.n', { n })),
 		labelled(t('decl.region'), region, t('decl.region.hint')).field,
@@ -158,7 +158,7 @@ export function declarationTable(items, { onDelete, testid } = {}) {
 			(d.reporter ? ' · ' + (has(`decl.reporter.${d.reporter}`) ? t(`decl.reporter.${d.reporter}`) : d.reporter) : '') },
 	];
 	if (onDelete)
-		cols.push({ label: t('decl.correct'), cell: (d) => h('button', { type: 'button', class: 'btn btn-quiet',
+		cols.push({ label: t('decl.correct'), cell: (d) => h('button', { type: 'button', class: 'btn',
 			'data-testid': 'decl-remove', onclick: () => onDelete(d) }, t('decl.remove')) });
 	const body = h('tbody', null, items.map((d) => h('tr', null, cols.map((c) => h('td', { 'data-label': c.label, class: c.class },
 		c.cell(d) || h('span', { class: 'muted' }, '—'))))));

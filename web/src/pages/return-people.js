@@ -26,7 +26,7 @@ export default {
 			{ query: { date, what, class_id: classId, batch_id: batchId }, signal });
 		const table = dataTable([
 			{ label: t('person.number'), cell: (p) => p.number },
-			{ label: t('person.name'), cell: (p) => h('a', { href: '/return/people/' + p.person_id + '?date=' + date }, p.name) },
+			{ label: t('person.name'), cell: (p) => h('a', { href: '/return/people/' + p.person_id + '?date=' + date }, p.name), class: 'nowrap' },
 			{ label: t('common.class'), cell: (p) => p.class },
 			{ label: t('ret.batch'), cell: (p) => (p.batch ? p.batch + ' · ' + p.return_date : '') },
 			{ label: t('ret.screening'), cell: (p) => statusBadge(p.status) },

@@ -76,7 +76,7 @@ export default {
 
 		const table = dataTable([
 			{ label: t('person.number'), cell: (p) => p.person },
-			{ label: t('person.name'), cell: (p) => h('a', { href: '/return/people/' + p.person_id + '?date=' + p.return_date }, p.name) },
+			{ label: t('person.name'), cell: (p) => h('a', { href: '/return/people/' + p.person_id + '?date=' + p.return_date }, p.name), class: 'nowrap' },
 			{ label: t('common.class'), cell: (p) => p.class },
 			{ label: t('ret.screening'), cell: (p) => statusBadge(p.status) },
 			{ label: t('ret.reasons'), cell: (p) => reasonList(p.reason_details) },
