@@ -5,6 +5,9 @@
 //   - the census (底数清、情况明、无遗漏): enrolled, present, absent by
 //     reason, symptomatic, febrile, classes submitted — every number links to
 //     the names behind it (pages/census.js, GET /api/census/people);
+//   - the return to school by batch when there is a return plan (expected,
+//     declared, on hold, arrived, cannot return, missing: return.js), each
+//     number opening its names;
 //   - the classes that have not submitted, by name;
 //   - open alerts and overdue response tasks;
 //   - the day's statistical signals (EARS, Farrington: GET /api/signals?alarms=1);
