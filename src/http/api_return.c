@@ -977,10 +977,12 @@ void api_declare_links(http_request *req, http_response *res)
 		cJSON_AddStringToObject(o, "number", p.number);
 		cJSON_AddStringToObject(o, "name", p.name);
 		cJSON_AddStringToObject(o, "token", token);
-		/* The link's API (no page of the web UI yet: see docs/API.md). */
+		/* The link's API, and the web UI's page that uses it (pages/declare.js). */
 		char url[128];
 		snprintf(url, sizeof url, "/api/declare/%s", token);
 		cJSON_AddStringToObject(o, "path", url);
+		snprintf(url, sizeof url, "/declare/%s", token);
+		cJSON_AddStringToObject(o, "url", url);
 		cJSON_AddNumberToObject(o, "expires_at", (double)expires);
 		cJSON_AddItemToArray(items, o);
 	}

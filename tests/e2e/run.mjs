@@ -306,7 +306,7 @@ test('keyboard only: log in, then reach the roster from the navigation', async (
 
 test('admin: overview with chart, roster, places, audit log; users entry hidden', async () => {
 	await login('admin');
-	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.people',
+	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.return', 'nav.people',
 		'nav.places', 'nav.rules', 'nav.calendar', 'nav.audit', 'nav.gate', 'nav.account'].map((k) => zh[k]), 'admin navigation');
 	assert(new URL(page.url()).pathname === '/overview', 'admin lands on the overview');
 	await page.locator('[data-testid=enrolment-chart][data-ready] canvas').waitFor();
@@ -360,7 +360,7 @@ test('roster: pages with "more", search finds a student, the name opens their pa
 
 test('principal: overview, roster and places; the audit log is refused', async () => {
 	await login('principal');
-	sameList(await navTexts(), ['nav.overview', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.people', 'nav.places',
+	sameList(await navTexts(), ['nav.overview', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.return', 'nav.people', 'nav.places',
 		'nav.gate', 'nav.account'].map((k) => zh[k]), 'principal navigation');
 	await page.goto(base + '/audit');
 	assert(await h1() === zh['err.forbidden.title'], 'audit page not refused');
@@ -369,7 +369,7 @@ test('principal: overview, roster and places; the audit log is refused', async (
 
 test('teacher: lands on their own class and sees no other', async () => {
 	await login('teacher');
-	sameList(await navTexts(), ['nav.check', 'nav.myclass', 'nav.tasks', 'nav.places', 'nav.account'].map((k) => zh[k]),
+	sameList(await navTexts(), ['nav.check', 'nav.myclass', 'nav.tasks', 'nav.return', 'nav.places', 'nav.account'].map((k) => zh[k]),
 		'teacher navigation');
 	assert(new URL(page.url()).pathname === '/check', 'teacher lands on the class check');
 	assert((await h1()).includes(teacherClass), 'check heading names the class');
@@ -770,7 +770,7 @@ test('language: switch to English and back, remembered after reload', async () =
 	await login('reporter');
 	await page.getByRole('button', { name: zh['lang.other'] }).click();
 	await until(async () => (await page.evaluate(() => document.documentElement.lang)) === 'en', 'html lang en');
-	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.people',
+	sameList(await navTexts(), ['nav.overview', 'nav.check', 'nav.alerts', 'nav.cases', 'nav.tasks', 'nav.report', 'nav.return', 'nav.people',
 		'nav.places', 'nav.gate', 'nav.account'].map((k) => en[k]), 'English navigation');
 	await page.reload();
 	await page.locator('nav.nav').waitFor();
@@ -854,6 +854,8 @@ test('first load of the school overview: under 1 s and 1 MB', async () => {
 	assert(perf.bytes < 1000000, `first load transferred ${perf.bytes} bytes`);
 	assert(perf.chart < 1000, `first load took ${perf.chart} ms (${perf.timeline})`);
 });
+
+await (await import('./return.mjs')).default({ test, page, context, base, origin, zh, run, db, tmp, students, teacherClass, login, shot, assert, until, assertLabelled, noHorizontalScroll, DAY }); // return to school
 
 test('no page asked another host, broke the CSP or threw', async () => {
 	sameList(foreign, [], 'requests to other hosts');

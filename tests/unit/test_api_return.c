@@ -316,8 +316,13 @@ static void test_personal_link_works_without_an_account(void **state)
 	char token[80] = "";
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
-		if (!strcmp(cJSON_GetObjectItem(it, "number")->valuestring, "S06"))
+		if (!strcmp(cJSON_GetObjectItem(it, "number")->valuestring, "S06")) {
 			snprintf(token, sizeof token, "%s", cJSON_GetObjectItem(it, "token")->valuestring);
+			/* The page to hand out: the web UI's /declare/TOKEN. */
+			char want[96];
+			snprintf(want, sizeof want, "/declare/%s", token);
+			assert_string_equal(cJSON_GetObjectItem(it, "url")->valuestring, want);
+		}
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 5);
 	cJSON_Delete(j);
 	assert_int_equal(strlen(token), 64);

@@ -10,6 +10,10 @@
 //     title: 'roster.title',       // catalogue key of the document title
 //     render(ctx) → Node | Promise<Node> }
 //
+// A page with `public: true` (the personal declaration link) opens without
+// login and is shown without navigation or account, even to a logged-in
+// user; ctx.user is then null.
+//
 // ctx = { user, params, query (URLSearchParams), signal (aborted when the
 // user leaves), navigate(path), setQuery(obj) (update the URL without a
 // re-render), onLeave(fn) (run when the page is left or re-rendered),
@@ -37,7 +41,7 @@ let root;              // #app
 let mainEl;            // <main>, the page's place
 
 export function allowed(page, user) {
-	return !!user && page.roles.includes(user.role);
+	return !!page.public || (!!user && page.roles.includes(user.role));
 }
 
 // The pages shown in the navigation for this user, in registry order.
@@ -117,7 +121,7 @@ async function route({ focus = false } = {}) {
 	leavePage();
 	const seq = ++state.renderSeq;
 	renderShell();
-	if (!state.user) {
+	if (!state.user && !publicPath()) {
 		document.title = t('login.title') + ' · ' + t('app.name');
 		mount(mainEl, loginPage.render({ onLogin: loggedIn }));
 		return;
@@ -145,7 +149,7 @@ async function route({ focus = false } = {}) {
 		mainEl.setAttribute('aria-busy', 'true');
 		mount(mainEl, h('p', { class: 'loading' }, t('common.loading')));
 		const ctx = {
-			user: state.user,
+			user: found.page.public ? null : state.user,
 			params: found.params,
 			query: new URLSearchParams(location.search),
 			signal: abort.signal,
@@ -208,8 +212,14 @@ function roleText(user) {
 	return parts.join(' · ');
 }
 
+// Is the page on screen one that needs no login (pages with public: true)?
+function publicPath() {
+	const found = findPage(location.pathname.replace(/\/+$/, '') || '/');
+	return !!(found && found.page.public);
+}
+
 function renderShell() {
-	const user = state.user;
+	const user = publicPath() ? null : state.user;
 	const other = getLang() === 'en' ? 'zh-CN' : 'en';
 	const here = location.pathname;
 	const navItems = user ? navPages(user) : [];
@@ -267,6 +277,10 @@ export async function start(el) {
 	});
 	document.addEventListener('click', onClick);
 	window.addEventListener('popstate', () => route({ focus: true }));
+	if (publicPath()) {
+		await route();
+		return;
+	}
 	try {
 		state.user = (await api('GET', '/api/session')).user;
 	} catch (e) {

@@ -7,6 +7,8 @@
 // localStorage, sets <html lang> and tells the listeners (the shell
 // re-renders).  Numbers and times are formatted for the current language
 // with Intl.  tests/e2e/run.mjs checks that both tables have the same keys.
+// Some pages keep their part in i18n/*.js, merged below.
+import { returnEn, returnZh } from './i18n/return.js';
 
 import { casesEn, casesZh } from './i18n/cases.js';
 
@@ -1027,6 +1029,8 @@ export const en = {
 // The case-work pages' block (i18n/cases.js).
 Object.assign(zh, casesZh);
 Object.assign(en, casesEn);
+Object.assign(zh, returnZh); // return to school (i18n/return.js)
+Object.assign(en, returnEn);
 
 const tables = { 'zh-CN': zh, en };
 const STORE = 'jy.lang';

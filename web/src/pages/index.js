@@ -23,6 +23,16 @@ import rules from './rules.js';
 import tasks from './tasks.js';
 import timeline from './timeline.js';
 import users from './users.js';
+// Return to school (开学复课)
+import declare from './declare.js';
+import returnAbsent from './return-absent.js';
+import returnKeyGroups from './return-keygroups.js';
+import returnLinks from './return-links.js';
+import returnOverview from './return.js';
+import returnPeople from './return-people.js';
+import returnPerson from './return-person.js';
+import returnPlan from './return-plan.js';
+import returnScreening from './return-screening.js';
 
 export default [
 	district,
@@ -37,6 +47,9 @@ export default [
 	caseDetail,
 	tasks,
 	report,
+	// return to school
+	returnOverview, returnPeople, returnPerson, returnScreening, returnAbsent, returnKeyGroups, returnPlan, returnLinks,
+	declare,
 	people,
 	timeline,
 	person,

@@ -5,6 +5,9 @@
 //   - the census (底数清、情况明、无遗漏): enrolled, present, absent by
 //     reason, symptomatic, febrile, classes submitted — every number links to
 //     the names behind it (pages/census.js, GET /api/census/people);
+//   - the return to school by batch when there is a return plan (expected,
+//     declared, on hold, arrived, cannot return, missing: return.js), each
+//     number opening its names;
 //   - the classes that have not submitted, by name;
 //   - open alerts and overdue response tasks;
 //   - the day's statistical signals (EARS, Farrington: GET /api/signals?alarms=1);
@@ -19,6 +22,7 @@ import { addDays, codeName, sessionName } from '../codes.js';
 import { h } from '../dom.js';
 import { fmtNumber, getLang, t } from '../i18n.js';
 import { badge, countLink, dataTable, dayPicker, dayQuery, page, stat } from '../ui.js';
+import { returnProgressCard } from '../return.js';
 
 // The census numbers in the order a school reads them, with their label keys.
 export const CENSUS_FIELDS = [
@@ -168,10 +172,15 @@ export default {
 		const curveNote = h('p', { class: 'muted', 'data-testid': 'curve-note' }, t('common.loading'));
 		ctx.onMount(() => loadCurve(ctx, day, charts, curveEl, curveNote).catch((e) => console.error(e)));
 
+		// ---- return progress by batch (return.js), drawn when it arrives; none without a plan
+		const returnBox = h('div', { hidden: true });
+		ctx.onMount(() => returnProgressCard(day.date, signal).then((c) => c && returnBox.replaceWith(c), () => {}));
+
 		return page(t('overview.title'),
 			h('p', { class: 'lead' }, t('overview.lead', { date: day.date, session: sessionName(day.session) })),
 			dayPicker(ctx, day),
 			stats,
+			returnBox,
 			h('div', { class: 'cols' }, missingCard, alertCard),
 			CASE_READERS.includes(ctx.user.role) ? isolationCard(ctx) : null,
 			h('section', { class: 'card', 'aria-labelledby': 'ov-signals' },
