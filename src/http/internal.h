@@ -162,6 +162,10 @@ void api_inspection_create(http_request *req, http_response *res);
 void api_inspection_get(http_request *req, http_response *res);
 void api_duty(http_request *req, http_response *res);
 
+/* Spreadsheets in and out (api_transfer.c). */
+void api_import(http_request *req, http_response *res);
+void api_export_roster(http_request *req, http_response *res);
+
 /* Answer 403 unless policy allows (returns non-zero when it answered). */
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,
 	      int64_t class_id);

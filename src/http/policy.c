@@ -148,6 +148,10 @@ int policy_check(const user_rec *u, policy_action act, const policy_target *t)
 	case POL_INSPECT:
 		allowed = is(u, "admin") || is(u, "principal");
 		break;
+	case POL_IMPORT:
+		/* Bulk writes: never a class teacher's, gate's or logistics'. */
+		allowed = is(u, "admin") || is(u, "reporter") || is(u, "district");
+		break;
 	}
 	/* Places are not personal: a class-scoped user may see the school's. */
 	if (act == POL_PLACE_READ || act == POL_PLACE_WRITE) {

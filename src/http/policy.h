@@ -65,6 +65,8 @@ typedef enum policy_action {
 	POL_PLAN_ACTIVATE,     /* activate or close an emergency plan (the leading group, the reporter) */
 	POL_PLAN_EDIT,         /* emergency plan templates */
 	POL_INSPECT,           /* record an inspection against a checklist */
+	/* Spreadsheet imports (each kind also needs the action its rows amount to): */
+	POL_IMPORT,
 } policy_action;
 
 typedef struct policy_target {

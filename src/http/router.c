@@ -155,6 +155,9 @@ static const struct route {
 	{ "POST", "/api/inspections", api_inspection_create, 0 },
 	{ "GET", "/api/inspections/{id}", api_inspection_get, 0 },
 	{ "GET", "/api/duty", api_duty, 0 },
+	/* Spreadsheets in and out (api_transfer.c). */
+	{ "POST", "/api/imports/{kind}", api_import, 0 },
+	{ "GET", "/api/exports/roster", api_export_roster, 0 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:
