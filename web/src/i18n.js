@@ -8,6 +8,8 @@
 // re-renders).  Numbers and times are formatted for the current language
 // with Intl.  tests/e2e/run.mjs checks that both tables have the same keys.
 
+import { adminEn, adminZh } from './i18n/admin.js';
+
 export const zh = {
 	'app.name': '金云',
 	'app.subtitle': '校园传染病防控系统',
@@ -931,6 +933,10 @@ export const en = {
 	'report.signReporter': 'Epidemic reporter:',
 	'report.signPrincipal': 'Principal:',
 };
+
+// Blocks kept in their own files (merged here; the same keys in both).
+Object.assign(zh, adminZh);
+Object.assign(en, adminEn);
 
 const tables = { 'zh-CN': zh, en };
 const STORE = 'jy.lang';

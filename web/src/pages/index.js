@@ -7,6 +7,13 @@ import alerts from './alerts.js';
 import audit from './audit.js';
 import calendar from './calendar.js';
 import census from './census.js';
+import devices from './devices.js';
+import imports from './imports.js';
+import ops from './ops.js';
+import plans from './plans.js';
+import riskregions from './riskregions.js';
+import screenrules from './screenrules.js';
+import stagger from './stagger.js';
 import check from './check.js';
 import myclass from './myclass.js';
 import overview from './overview.js';
@@ -30,9 +37,16 @@ export default [
 	people,
 	person,
 	places,
+	ops,
+	plans,
+	stagger,
 	rules,
 	calendar,
 	users,
+	imports,
+	riskregions,
+	screenrules,
+	devices,
 	audit,
 	account,
 ];
