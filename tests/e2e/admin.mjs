@@ -27,7 +27,7 @@ const PAGES = {
 	'/report': ['admin', 'principal', 'reporter', 'district'],
 	'/people': ['admin', 'principal', 'reporter', 'district'],
 	'/places': ['admin', 'principal', 'reporter', 'teacher', 'logistics', 'district'],
-	'/ops': ['admin', 'principal', 'reporter', 'logistics'],
+	'/ops/hygiene': ['admin', 'principal', 'reporter', 'logistics'],
 	'/ops/plans': ['admin', 'principal', 'reporter', 'logistics'],
 	'/ops/stagger': ['admin', 'principal', 'reporter', 'logistics'],
 	'/admin/rules': ['admin', 'district'],
@@ -220,7 +220,7 @@ export default function adminTests(e) {
 
 	test('operations: logistics records a ventilation, the principal activates a plan, a staggered schedule', async () => {
 		await login('logistics');
-		await page.goto(base + '/ops');
+		await page.goto(base + '/ops/hygiene');
 		await page.locator('[data-testid=hygiene-form]').waitFor();
 		const done = async () => Number((await page.locator('[data-testid=hy-done] .stat-value').textContent()).replace(/\D/g, ''));
 		const before = await done();

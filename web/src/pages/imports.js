@@ -95,11 +95,11 @@ export default {
 					{ label: t('imports.err.message'), cell: (x) => x.message },
 				], { caption: t('imports.err.title'), testid: 'import-errors' });
 				table.add(e.errors);
-				result.append(
-					h('p', { class: 'error', role: 'alert', 'data-testid': 'import-refused' },
-						t('imports.refused', { n: fmtNumber(e.total || e.errors.length) })),
-					e.total > e.errors.length ? h('p', { class: 'muted' }, t('imports.more', { n: fmtNumber(e.total - e.errors.length) })) : null,
-					table.el);
+				result.append(h('p', { class: 'error', role: 'alert', 'data-testid': 'import-refused' },
+					t('imports.refused', { n: fmtNumber(e.total || e.errors.length) })));
+				if (e.total > e.errors.length)
+					result.append(h('p', { class: 'muted' }, t('imports.more', { n: fmtNumber(e.total - e.errors.length) })));
+				result.append(table.el);
 			}
 		}, { submit: t('imports.submit'), testid: 'import-form', extra: columns }) : null;
 

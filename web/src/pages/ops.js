@@ -17,7 +17,7 @@ const STATUS_KIND = { done: 'ok', late: 'warn', overdue: 'bad', pending: 'info' 
 const en = () => getLang() === 'en';
 
 export default {
-	path: '/ops',
+	path: '/ops/hygiene',
 	nav: 'nav.ops',
 	title: 'ops.title',
 	roles: ['admin', 'principal', 'reporter', 'logistics'],
@@ -28,12 +28,12 @@ export default {
 			api('GET', '/api/supplies', { signal: ctx.signal }),
 		]);
 		const write = WRITERS.includes(ctx.user.role);
-		const reload = (q) => ctx.navigate('/ops' + (q || ''), { replace: true });
+		const reload = (q) => ctx.navigate('/ops/hygiene' + (q || ''), { replace: true });
 		const s = hy.summary || {};
 		const hyTable = dataTable([
 			{ label: t('ops.place'), cell: (x) => x.place },
 			{ label: t('ops.action'), cell: (x) => t(`ops.action.${x.action}`) },
-			{ label: t('ops.due'), cell: (x) => x.due_at ? fmtDateTime(x.due_at) : x.due || '' },
+			{ label: t('ops.due'), cell: (x) => x.due || (x.due_at ? fmtDateTime(x.due_at) : '') },
 			{ label: t('ops.status'), cell: (x) => badge(t(`ops.status.${x.status}`), STATUS_KIND[x.status] || 'info') },
 			{ label: t('ops.doneAt'), cell: (x) => x.done_at ? fmtDateTime(x.done_at) + (x.performer ? ' · ' + x.performer : '') : '' },
 		], { caption: t('ops.hygiene'), empty: t('ops.hygiene.none'), testid: 'hygiene' });

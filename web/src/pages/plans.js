@@ -7,6 +7,7 @@
 // (GET /api/ops-tasks?open=1, POST /api/ops-tasks/{id}/done), and the
 // inspections recorded (GET /api/inspections).
 import { api } from '../api.js';
+import { codeName } from '../codes.js';
 import { h } from '../dom.js';
 import { fmtDateTime, fmtNumber, getLang, t } from '../i18n.js';
 import { badge, confirmButton, dataTable, page, roleName } from '../ui.js';
@@ -33,7 +34,7 @@ export default {
 		const pt = dataTable([
 			{ label: t('plans.name'), cell: (p) => pick(p, 'name_zh', 'name_en') },
 			{ label: t('plans.steps'), cell: (p) => (p.steps || []).map((s) => pick(s, 'title_zh', 'title_en') + '（' + roleName(s.owner_role) + '）').join('；') },
-			{ label: t('plans.triggers'), cell: (p) => p.trigger_codes || '' },
+			{ label: t('plans.triggers'), cell: (p) => (p.trigger_codes || '').split(',').filter(Boolean).map(codeName).join('、') },
 			{ label: t('users.action'), cell: (p) => activate && p.enabled ? confirmButton(t('plans.activate'), t('users.confirm'),
 				async () => {
 					await api('POST', '/api/plans/' + p.id + '/activate', { body: { reason: t('plans.manual') } });
