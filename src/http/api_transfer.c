@@ -14,9 +14,10 @@
  * beyond); the file name is only a label (path parts, control characters
  * and quotes are dropped, 100 bytes at most) and chooses the parser by its
  * extension, never a path on disk; an xlsx is written to a private mkstemp
- * file that is unlinked at once after reading, and the xlsx reader itself
- * bounds inflated part sizes and cell counts (zip bombs); CSV is parsed
- * from memory.  Who may import what is policy: POL_IMPORT and, per kind,
+ * file that is unlinked at once after reading, and is read within a budget
+ * (IMPORT_MAX_INFLATED for each inflated part and for the table's text, so
+ * a zip bomb or one huge shared string repeated in every cell is refused
+ * before it costs memory); CSV is parsed from memory.  Who may import what is policy: POL_IMPORT and, per kind,
  * the action the rows amount to (people, checks, declarations …).  Every
  * import, accepted or refused, and every export is audited.
  */
@@ -36,6 +37,9 @@
 #include "util/table.h"
 
 #define IMPORT_NAME_MAX 100
+/* What an uploaded workbook may inflate to (each part, and the table's text):
+ * 32 times the largest body, far above any school's sheet. */
+#define IMPORT_MAX_INFLATED ((size_t)32 << 20)
 
 /* One importer: fills the summary object on success. */
 typedef int (*import_fn)(http_request *req, const table *t, const char *name, cJSON *out,
@@ -204,7 +208,7 @@ static int read_upload(const http_request *req, const char *name, table **t, jy_
 		off += (size_t)w;
 	}
 	close(fd);
-	int rc = off == req->body_len ? xlsx_read_file(path, NULL, t, err)
+	int rc = off == req->body_len ? xlsx_read_file_limited(path, NULL, IMPORT_MAX_INFLATED, t, err)
 				      : err_set(err, JY_EIO, "无法写入临时文件 (cannot write a temporary file)");
 	unlink(path);
 	/* The reader names the temporary file; the person uploaded `name`. */
@@ -281,7 +285,7 @@ void api_import(http_request *req, http_response *res)
 	if (!rc)
 		rc = imp->fn(req, t, name, out, &errors, &err);
 	char detail[256];
-	if (rc == JY_EINVAL || rc == JY_EFORMAT || (rc && errors.n_total)) {
+	if (rc == JY_EINVAL || rc == JY_EFORMAT || rc == JY_ETOOBIG || (rc && errors.n_total)) {
 		snprintf(detail, sizeof detail, "%s refused: %zu errors", name,
 			 errors.n_total ? errors.n_total : 1);
 		http_audit(req, "import", imp->kind, NULL, 0, detail);

@@ -5,7 +5,9 @@
  * one writes; the roster exported as xlsx is a workbook that imports again
  * unchanged; who may import and export; a hostile upload (a path as file
  * name, a body that is no workbook, a body over the limit) gets a clear
- * refusal; every import and export is in the audit log.
+ * refusal; a zip bomb (one shared string of 200 MiB, named in many cells)
+ * is refused without the server growing past 200 MiB; every import and
+ * export is in the audit log.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <zip.h>
 
 #include "httpc.h"
 #include "testutil.h"
@@ -292,6 +295,104 @@ static void test_a_hostile_upload_is_refused_clearly(void **state)
 	assert_true(people_total() == before);
 }
 
+static void zip_part(zipFile z, const char *name, const char *data)
+{
+	zip_fileinfo zi;
+	memset(&zi, 0, sizeof zi);
+	assert_int_equal(zipOpenNewFileInZip64(z, name, &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 9, 1), ZIP_OK);
+	assert_int_equal(zipWriteInFileInZip(z, data, (unsigned)strlen(data)), ZIP_OK);
+	assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+}
+
+/* A workbook whose one shared string is sst_mib MiB of 'a', named by
+ * `cells` cells: a few hundred KiB that would inflate to gigabytes. */
+static char *zip_bomb(size_t sst_mib, int cells, size_t *len)
+{
+	char *path = malloc(strlen(fx.dir) + 16);
+	sprintf(path, "%s/bomb.xlsx", fx.dir);
+	zipFile z = zipOpen64(path, APPEND_STATUS_CREATE);
+	assert_non_null(z);
+	zip_part(z, "[Content_Types].xml",
+		 "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		 "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>");
+	zip_part(z, "xl/workbook.xml",
+		 "<?xml version=\"1.0\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+		 "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>"
+		 "<sheet name=\"S\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>");
+	zip_part(z, "xl/_rels/workbook.xml.rels",
+		 "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+		 "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" "
+		 "Target=\"worksheets/sheet1.xml\"/></Relationships>");
+	char *sheet = malloc((size_t)cells * 64 + 256);
+	char *p = sheet + sprintf(sheet, "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/"
+					 "spreadsheetml/2006/main\"><sheetData>");
+	for (int i = 1; i <= cells; i++)
+		p += sprintf(p, "<row r=\"%d\"><c r=\"A%d\" t=\"s\"><v>0</v></c></row>", i, i);
+	strcpy(p, "</sheetData></worksheet>");
+	zip_part(z, "xl/worksheets/sheet1.xml", sheet);
+	free(sheet);
+	zip_fileinfo zi;
+	memset(&zi, 0, sizeof zi);
+	assert_int_equal(zipOpenNewFileInZip64(z, "xl/sharedStrings.xml", &zi, NULL, 0, NULL, 0, NULL, Z_DEFLATED, 9, 1),
+			 ZIP_OK);
+	const char *head = "<?xml version=\"1.0\"?><sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><si><t>";
+	assert_int_equal(zipWriteInFileInZip(z, head, (unsigned)strlen(head)), ZIP_OK);
+	char *mib = malloc(1 << 20);
+	memset(mib, 'a', 1 << 20);
+	for (size_t i = 0; i < sst_mib; i++)
+		assert_int_equal(zipWriteInFileInZip(z, mib, 1 << 20), ZIP_OK);
+	free(mib);
+	const char *tail = "</t></si></sst>";
+	assert_int_equal(zipWriteInFileInZip(z, tail, (unsigned)strlen(tail)), ZIP_OK);
+	assert_int_equal(zipCloseFileInZip(z), ZIP_OK);
+	assert_int_equal(zipClose(z, NULL), ZIP_OK);
+	char *data = tu_read_file(path, len);
+	free(path);
+	assert_non_null(data);
+	return data;
+}
+
+/* The server's peak resident memory in KiB (VmHWM). */
+static long server_peak_kib(void)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)fx.srv.pid);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	long kib = -1;
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, "VmHWM:", 6))
+			kib = atol(line + 6);
+	fclose(f);
+	return kib;
+}
+
+static void test_a_zip_bomb_is_refused_without_costing_memory(void **state)
+{
+	(void)state;
+	double before = people_total();
+	struct {
+		size_t mib;
+		int cells;
+	} bombs[] = { { 200, 2 }, { 20, 500 } };
+	for (size_t i = 0; i < sizeof bombs / sizeof bombs[0]; i++) {
+		size_t len = 0;
+		char *data = zip_bomb(bombs[i].mib, bombs[i].cells, &len);
+		assert_true(len < 1024 * 1024);
+		cJSON *j = NULL;
+		assert_int_equal(upload("/api/imports/roster?filename=bomb.xlsx", fx.admin, data, len, &j), 400);
+		const cJSON *e = cJSON_GetArrayItem(get(j, "errors"), 0);
+		assert_string_equal(get(e, "file")->valuestring, "bomb.xlsx");
+		assert_non_null(strstr(get(e, "message")->valuestring, "MiB"));
+		cJSON_Delete(j);
+		free(data);
+	}
+	long kib = server_peak_kib();
+	if (kib > 200 * 1024)
+		fail_msg("the server grew to %ld KiB reading a zip bomb", kib);
+	assert_true(people_total() == before);
+}
+
 static void test_imports_and_exports_are_audited(void **state)
 {
 	(void)state;
@@ -322,6 +423,7 @@ int main(void)
 	    cmocka_unit_test(test_the_roster_exported_as_xlsx_imports_again_unchanged),
 	    cmocka_unit_test(test_who_may_import_and_export),
 	    cmocka_unit_test(test_a_hostile_upload_is_refused_clearly),
+	    cmocka_unit_test(test_a_zip_bomb_is_refused_without_costing_memory),
 	    cmocka_unit_test(test_imports_and_exports_are_audited),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
