@@ -54,7 +54,7 @@ const ROLES = ['admin', 'principal', 'reporter', 'teacher', 'gate', 'logistics',
 
 export default function adminTests(e) {
 	const { test, page, base, login, logout, users, zh, assert, until, h1, shot, sameList, apiStatus,
-		assertLabelled, run, db, PASSWORD, students, outDir } = e;
+		assertLabelled, noHorizontalScroll, run, db, PASSWORD, students, outDir } = e;
 
 	// The harness makes one account per role but the district's.
 	if (!users.district) {
@@ -256,5 +256,23 @@ export default function adminTests(e) {
 			(await page.locator('[data-testid=stagger-result] [role=alert]').count()) > 0, 'a schedule or why not');
 		await assertLabelled();
 		await shot('stagger');
+	});
+
+	test('the admin and operations pages on a 360 px phone: nothing scrolls sideways', async () => {
+		await login('admin');
+		await page.setViewportSize({ width: 360, height: 740 });
+		try {
+			for (const p of ['/admin/users', '/admin/imports', '/admin/risk-regions', '/admin/screen-rules', '/admin/devices',
+				'/ops/hygiene', '/ops/plans', '/ops/stagger']) {
+				await page.goto(base + p);
+				await page.locator('main h1').first().waitFor();
+				await until(async () => !(await page.locator('main[aria-busy]').count()), `${p} rendered`);
+				assert(await h1() !== forbidden && await page.locator('main form, main table').count() > 0, `${p} did not render`);
+				await noHorizontalScroll();
+			}
+			await shot('ops-360');
+		} finally {
+			await page.setViewportSize({ width: 1280, height: 800 });
+		}
 	});
 }
