@@ -41,6 +41,37 @@
  * 32 times the largest body, far above any school's sheet. */
 #define IMPORT_MAX_INFLATED ((size_t)32 << 20)
 
+/* A private temporary file path template under $TMPDIR (or /tmp). */
+static void tmp_template(char *buf, size_t size, const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir || strlen(dir) > 200)
+		dir = "/tmp";
+	snprintf(buf, size, "%s/jinyun-XXXXXX%s", dir, suffix);
+}
+
+/* Write the body to a private temporary file (mode 0600); 0 and its path. */
+static int write_tmp(const http_request *req, const char *suffix, char *path, size_t size, jy_err *err)
+{
+	tmp_template(path, size, suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	if (fd < 0)
+		return err_set(err, JY_EIO, "无法创建临时文件 (cannot create a temporary file)");
+	size_t off = 0;
+	while (off < req->body_len) {
+		ssize_t w = write(fd, req->body + off, req->body_len - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fd);
+	if (off != req->body_len) {
+		unlink(path);
+		return err_set(err, JY_EIO, "无法写入临时文件 (cannot write a temporary file)");
+	}
+	return 0;
+}
+
 /* One importer: fills the summary object on success. */
 typedef int (*import_fn)(http_request *req, const table *t, const char *name, cJSON *out,
 			 jy_errlist *errors, jy_err *err);
@@ -131,18 +162,53 @@ static int imp_presence(http_request *req, const table *t, const char *name, cJS
 	return rc;
 }
 
+/* SocioPatterns contact records `t i j` (not a table): through a private
+ * file, as the domain importer reads a path; ?resolution= seconds (20). */
+static int imp_contacts(http_request *req, const table *t, const char *name, cJSON *out,
+			jy_errlist *errors, jy_err *err)
+{
+	(void)t;
+	int64_t res = 20;
+	const char *rv = http_arg(req, "resolution");
+	if (rv && *rv) {
+		char *end;
+		long long v = strtoll(rv, &end, 10);
+		if (*end || v < 1 || v > CONTACT_MAX_RESOLUTION)
+			return err_at(err, JY_EINVAL, name, 0, "resolution",
+				      "resolution 应为 1–86400 秒 (resolution must be 1-86400 seconds)");
+		res = v;
+	}
+	char path[256];
+	int rc = write_tmp(req, ".txt", path, sizeof path, err);
+	if (rc)
+		return rc;
+	size_t n = 0;
+	rc = contacts_import(req->store, req->user->school_id, path, res, &n, errors, err);
+	unlink(path);
+	for (size_t i = 0; i < errors->n; i++)
+		snprintf(errors->items[i].file, sizeof errors->items[i].file, "%s", name);
+	snprintf(err->file, sizeof err->file, "%s", name);
+	if (!rc) {
+		cJSON_AddNumberToObject(out, "rows", (double)n);
+		cJSON_AddNumberToObject(out, "resolution", (double)res);
+	}
+	return rc;
+}
+
 static const struct importer {
 	const char *kind;
 	policy_action act;   /* what the rows amount to, on top of POL_IMPORT */
 	int district_wide;   /* the target is the district (school 0) for district users */
 	import_fn fn;
+	int raw;             /* not a table: fn reads the body itself */
 } importers[] = {
-	{ "batches", POL_RETURN_PLAN, 0, imp_batches },
-	{ "checks", POL_HEALTH_WRITE, 0, imp_checks },
-	{ "declarations", POL_DECLARATION_WRITE, 0, imp_declarations },
-	{ "presence", POL_CASE_WRITE, 0, imp_presence },
-	{ "risk-regions", POL_SCREEN_EDIT, 1, imp_risk },
-	{ "roster", POL_PERSON_WRITE, 0, imp_roster },
+	{ "batches", POL_RETURN_PLAN, 0, imp_batches, 0 },
+	{ "checks", POL_HEALTH_WRITE, 0, imp_checks, 0 },
+	{ "contacts", POL_CASE_WRITE, 0, imp_contacts, 1 },
+	{ "declarations", POL_DECLARATION_WRITE, 0, imp_declarations, 0 },
+	{ "presence", POL_CASE_WRITE, 0, imp_presence, 0 },
+	{ "risk-regions", POL_SCREEN_EDIT, 1, imp_risk, 0 },
+	{ "roster", POL_PERSON_WRITE, 0, imp_roster, 0 },
 };
 
 /* The upload's name as a label: its last path part, without control
@@ -176,15 +242,6 @@ static int is_xlsx_name(const char *name)
 	return n >= 5 && (!strcasecmp(name + n - 5, ".xlsx") || !strcasecmp(name + n - 5, ".xlsm"));
 }
 
-/* A private temporary file path template under $TMPDIR (or /tmp). */
-static void tmp_template(char *buf, size_t size, const char *suffix)
-{
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir || strlen(dir) > 200)
-		dir = "/tmp";
-	snprintf(buf, size, "%s/jinyun-XXXXXX%s", dir, suffix);
-}
-
 /* Read the body as a table: CSV from memory, xlsx through a private file. */
 static int read_upload(const http_request *req, const char *name, table **t, jy_err *err)
 {
@@ -196,21 +253,11 @@ static int read_upload(const http_request *req, const char *name, table **t, jy_
 		return csv_read_buffer(name, req->body, req->body_len, t, err);
 	}
 	char path[256];
-	tmp_template(path, sizeof path, ".xlsx");
-	int fd = mkstemps(path, 5);
-	if (fd < 0)
-		return err_set(err, JY_EIO, "无法创建临时文件 (cannot create a temporary file)");
-	size_t off = 0;
-	while (off < req->body_len) {
-		ssize_t w = write(fd, req->body + off, req->body_len - off);
-		if (w <= 0)
-			break;
-		off += (size_t)w;
+	int rc = write_tmp(req, ".xlsx", path, sizeof path, err);
+	if (!rc) {
+		rc = xlsx_read_file_limited(path, NULL, IMPORT_MAX_INFLATED, t, err);
+		unlink(path);
 	}
-	close(fd);
-	int rc = off == req->body_len ? xlsx_read_file_limited(path, NULL, IMPORT_MAX_INFLATED, t, err)
-				      : err_set(err, JY_EIO, "无法写入临时文件 (cannot write a temporary file)");
-	unlink(path);
 	/* The reader names the temporary file; the person uploaded `name`. */
 	snprintf(err->file, sizeof err->file, "%s", name);
 	return rc;
@@ -263,7 +310,7 @@ void api_import(http_request *req, http_response *res)
 		return;
 	if (!imp) {
 		http_error(res, 404, "not_found", "kind",
-			   "没有这种导入 (no such import; kinds: batches checks declarations presence "
+			   "没有这种导入 (no such import; kinds: batches checks contacts declarations presence "
 			   "risk-regions roster)");
 		return;
 	}
@@ -281,7 +328,7 @@ void api_import(http_request *req, http_response *res)
 	jy_errlist errors = { 0 };
 	table *t = NULL;
 	cJSON *out = cJSON_CreateObject();
-	int rc = read_upload(req, name, &t, &err);
+	int rc = imp->raw ? 0 : read_upload(req, name, &t, &err);
 	if (!rc)
 		rc = imp->fn(req, t, name, out, &errors, &err);
 	char detail[256];

@@ -393,6 +393,26 @@ static void test_a_zip_bomb_is_refused_without_costing_memory(void **state)
 	assert_true(people_total() == before);
 }
 
+static void test_contact_records_import_through_a_private_file(void **state)
+{
+	(void)state;
+	cJSON *j = NULL;
+	static const char bad[] = "100 S01 S02\n120 S01 S99\n";
+	assert_int_equal(upload("/api/imports/contacts?filename=c.txt", fx.reporter, bad, strlen(bad), &j), 400);
+	const cJSON *e = cJSON_GetArrayItem(get(j, "errors"), 0);
+	assert_string_equal(get(e, "file")->valuestring, "c.txt");
+	assert_int_equal(get(e, "row")->valueint, 2);
+	cJSON_Delete(j);
+	static const char good[] = "100 S01 S02\n120 S01 S03\n";
+	assert_int_equal(upload("/api/imports/contacts?filename=c.txt&resolution=30", fx.reporter, good, strlen(good), &j),
+			 200);
+	assert_int_equal(get(j, "rows")->valueint, 2);
+	assert_int_equal(get(j, "resolution")->valueint, 30);
+	cJSON_Delete(j);
+	expect("POST", "/api/imports/contacts?filename=c.txt&resolution=0", fx.reporter, good, 400);
+	expect("POST", "/api/imports/contacts?filename=c.txt", fx.principal, good, 403);
+}
+
 static void test_imports_and_exports_are_audited(void **state)
 {
 	(void)state;
@@ -424,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_who_may_import_and_export),
 	    cmocka_unit_test(test_a_hostile_upload_is_refused_clearly),
 	    cmocka_unit_test(test_a_zip_bomb_is_refused_without_costing_memory),
+	    cmocka_unit_test(test_contact_records_import_through_a_private_file),
 	    cmocka_unit_test(test_imports_and_exports_are_audited),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -19,6 +19,7 @@ const KINDS = {
 	checks: ['admin', 'reporter'],
 	declarations: ['admin', 'reporter'],
 	presence: ['admin', 'reporter'],
+	contacts: ['admin', 'reporter'],
 	batches: ['admin'],
 	'risk-regions': ['admin', 'district'],
 };
@@ -68,7 +69,7 @@ export default {
 		const kinds = Object.keys(KINDS).filter((k) => KINDS[k].includes(role));
 		const result = h('div', { 'data-testid': 'import-result', 'aria-live': 'polite' });
 		const kind = select('kind', kinds.map((k) => [k, t(`imports.kind.${k}`)]), ctx.query.get('kind') || kinds[0]);
-		const file = h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx,.xlsm,text/csv', required: true,
+		const file = h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx,.xlsm,.txt,.dat,text/csv,text/plain', required: true,
 			'data-testid': 'import-file' });
 		const columns = h('p', { class: 'hint', 'data-testid': 'import-columns' });
 		const showColumns = () => (columns.textContent = t(`imports.columns.${kind.value}`));
