@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "domain/calendar_import.h"
 #include "domain/checks_import.h"
 #include "domain/declarations.h"
 #include "domain/presence_import.h"
@@ -162,6 +163,16 @@ static int imp_presence(http_request *req, const table *t, const char *name, cJS
 	return rc;
 }
 
+static int imp_calendar(http_request *req, const table *t, const char *name, cJSON *out,
+			jy_errlist *errors, jy_err *err)
+{
+	size_t days = 0;
+	int rc = calendar_import(req->store, req->user->school_id, t, name, &days, errors, err);
+	if (!rc)
+		cJSON_AddNumberToObject(out, "rows", (double)days);
+	return rc;
+}
+
 /* SocioPatterns contact records `t i j` (not a table): through a private
  * file, as the domain importer reads a path; ?resolution= seconds (20). */
 static int imp_contacts(http_request *req, const table *t, const char *name, cJSON *out,
@@ -203,6 +214,7 @@ static const struct importer {
 	int raw;             /* not a table: fn reads the body itself */
 } importers[] = {
 	{ "batches", POL_RETURN_PLAN, 0, imp_batches, 0 },
+	{ "calendar", POL_CALENDAR_WRITE, 0, imp_calendar, 0 },
 	{ "checks", POL_HEALTH_WRITE, 0, imp_checks, 0 },
 	{ "contacts", POL_CASE_WRITE, 0, imp_contacts, 1 },
 	{ "declarations", POL_DECLARATION_WRITE, 0, imp_declarations, 0 },
@@ -310,7 +322,7 @@ void api_import(http_request *req, http_response *res)
 		return;
 	if (!imp) {
 		http_error(res, 404, "not_found", "kind",
-			   "没有这种导入 (no such import; kinds: batches checks contacts declarations presence "
+			   "没有这种导入 (no such import; kinds: batches calendar checks contacts declarations presence "
 			   "risk-regions roster)");
 		return;
 	}

@@ -393,7 +393,7 @@ static void test_a_zip_bomb_is_refused_without_costing_memory(void **state)
 	assert_true(people_total() == before);
 }
 
-static void test_contact_records_import_through_a_private_file(void **state)
+static void test_contact_records_and_the_calendar(void **state)
 {
 	(void)state;
 	cJSON *j = NULL;
@@ -411,6 +411,28 @@ static void test_contact_records_import_through_a_private_file(void **state)
 	cJSON_Delete(j);
 	expect("POST", "/api/imports/contacts?filename=c.txt&resolution=0", fx.reporter, good, 400);
 	expect("POST", "/api/imports/contacts?filename=c.txt", fx.principal, good, 403);
+
+	/* The school calendar: a bad kind names its row; a good file sets the days. */
+	static const char cal_bad[] = "date,kind,note\n2026-10-01,holiday,国庆\n2026-10-02,vacation,\n";
+	assert_int_equal(upload("/api/imports/calendar?filename=cal.csv", fx.admin, cal_bad, strlen(cal_bad), &j), 400);
+	e = cJSON_GetArrayItem(get(j, "errors"), 0);
+	assert_int_equal(get(e, "row")->valueint, 3);
+	assert_string_equal(get(e, "column")->valuestring, "kind");
+	cJSON_Delete(j);
+	assert_int_equal(call("GET", "/api/calendar?from=2026-10-01&to=2026-10-02", fx.admin, NULL, &j), 200);
+	char *text = cJSON_PrintUnformatted(j);
+	assert_null(strstr(text, "holiday"));
+	free(text);
+	cJSON_Delete(j);
+	static const char cal[] = "date,kind,note\n2026-10-01,holiday,国庆\n";
+	assert_int_equal(upload("/api/imports/calendar?filename=cal.csv", fx.admin, cal, strlen(cal), &j), 200);
+	assert_int_equal(get(j, "rows")->valueint, 1);
+	cJSON_Delete(j);
+	assert_int_equal(call("GET", "/api/calendar?from=2026-10-01&to=2026-10-02", fx.admin, NULL, &j), 200);
+	text = cJSON_PrintUnformatted(j);
+	assert_non_null(strstr(text, "\"date\":\"2026-10-01\",\"kind\":\"holiday\""));
+	free(text);
+	cJSON_Delete(j);
 }
 
 static void test_imports_and_exports_are_audited(void **state)
@@ -444,7 +466,7 @@ int main(void)
 	    cmocka_unit_test(test_who_may_import_and_export),
 	    cmocka_unit_test(test_a_hostile_upload_is_refused_clearly),
 	    cmocka_unit_test(test_a_zip_bomb_is_refused_without_costing_memory),
-	    cmocka_unit_test(test_contact_records_import_through_a_private_file),
+	    cmocka_unit_test(test_contact_records_and_the_calendar),
 	    cmocka_unit_test(test_imports_and_exports_are_audited),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

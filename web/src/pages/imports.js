@@ -21,6 +21,7 @@ const KINDS = {
 	presence: ['admin', 'reporter'],
 	contacts: ['admin', 'reporter'],
 	batches: ['admin'],
+	calendar: ['admin'],
 	'risk-regions': ['admin', 'district'],
 };
 const EXPORTERS = ['admin', 'principal', 'reporter'];
