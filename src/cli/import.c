@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "domain/calendar_import.h"
 #include "domain/checks_import.h"
 #include "domain/roster.h"
 #include "store/surveillance.h"
@@ -176,51 +177,21 @@ static int import_calendar(const char *db_path, const char *file, const char *sh
 		return 1;
 	}
 	jy_errlist errors = { 0 };
-	int cdate = -1, ckind = -1, cnote = -1;
-	for (size_t j = 0; t->nrows && j < t->ncells[0]; j++) {
-		const char *h = table_cell(t, 0, j);
-		if (!strcmp(h, "date") || !strcmp(h, "日期"))
-			cdate = (int)j;
-		else if (!strcmp(h, "kind") || !strcmp(h, "类型"))
-			ckind = (int)j;
-		else if (!strcmp(h, "note") || !strcmp(h, "备注"))
-			cnote = (int)j;
-	}
-	if (cdate < 0 || ckind < 0)
-		errlist_at(&errors, JY_EINVAL, file, 1, cdate < 0 ? "date" : "kind",
-			   "缺少必填列 (missing required column) date/kind");
-	for (size_t i = 1; cdate >= 0 && ckind >= 0 && i < t->nrows; i++) {
-		int32_t d;
-		const char *k = table_cell(t, i, (size_t)ckind);
-		if (date_parse(table_cell(t, i, (size_t)cdate), &d))
-			errlist_at(&errors, JY_EINVAL, file, t->rownum[i], "date", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD)");
-		if (*k && strcmp(k, "holiday") && strcmp(k, "makeup") && strcmp(k, "term_start") && strcmp(k, "term_end"))
-			errlist_at(&errors, JY_EINVAL, file, t->rownum[i], "kind",
-				   "类型应为 holiday/makeup/term_start/term_end (kind): '%.20s'", k);
-	}
 	int rc = 0;
 	store *s = NULL;
 	school_rec sc;
-	if (errors.n_total) {
+	size_t days = 0;
+	if (store_open(db_path, &s, &err) || store_school_default(s, &sc, &err)) {
+		rc = cli_fail("import", "%s", err.msg);
+	} else if ((rc = calendar_import(s, sc.id, t, file, &days, &errors, &err)) == JY_EINVAL &&
+		   errors.n_total) {
 		cli_print_errlist(&errors);
 		fprintf(stderr, "导入失败，未写入任何数据 (import refused, nothing written)\n");
 		rc = 1;
-	} else if (store_open(db_path, &s, &err) || store_school_default(s, &sc, &err) ||
-		   store_begin(s, &err)) {
+	} else if (rc) {
 		rc = cli_fail("import", "%s", err.msg);
 	} else {
-		for (size_t i = 1; !rc && i < t->nrows; i++)
-			rc = store_calendar_set(s, sc.id, table_cell(t, i, (size_t)cdate),
-						table_cell(t, i, (size_t)ckind),
-						cnote >= 0 ? table_cell(t, i, (size_t)cnote) : "", &err);
-		if (rc) {
-			store_rollback(s);
-			rc = cli_fail("import", "%s", err.msg);
-		} else if (store_commit(s, &err)) {
-			rc = cli_fail("import", "%s", err.msg);
-		} else {
-			printf("已导入校历 %zu 天 (calendar: %zu days imported)\n", t->nrows - 1, t->nrows - 1);
-		}
+		printf("已导入校历 %zu 天 (calendar: %zu days imported)\n", days, days);
 	}
 	errlist_free(&errors);
 	store_close(s);

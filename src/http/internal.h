@@ -198,6 +198,9 @@ void api_district_schools(http_request *req, http_response *res);
 int district_request_scope(http_request *req, user_rec *u, http_response *res);
 /* Pseudonymise people in a district user's JSON answer (unless granted). */
 void privacy_filter_response(http_request *req, http_response *res);
+/* Spreadsheets in and out (api_transfer.c). */
+void api_import(http_request *req, http_response *res);
+void api_export_roster(http_request *req, http_response *res);
 
 /* Answer 403 unless policy allows (returns non-zero when it answered). */
 int http_deny(http_request *req, http_response *res, policy_action act, int64_t school_id,

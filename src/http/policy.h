@@ -69,6 +69,8 @@ typedef enum policy_action {
 	/* Jurisdiction sharing (信息共享、互认): */
 	POL_SHARE_READ,        /* the partners and the log of messages sent and received (not personal) */
 	POL_SHARE_INBOX_READ,  /* what partners sent: aggregates, alerts and their traced contacts */
+	/* Spreadsheet imports (each kind also needs the action its rows amount to): */
+	POL_IMPORT,
 } policy_action;
 
 typedef struct policy_target {

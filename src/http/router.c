@@ -167,6 +167,9 @@ static const struct route {
 	{ "GET", "/api/district/overview", api_district_overview, 0 },
 	{ "GET", "/api/district/alerts", api_district_alerts, 0 },
 	{ "GET", "/api/district/schools", api_district_schools, 0 },
+	/* Spreadsheets in and out (api_transfer.c). */
+	{ "POST", "/api/imports/{kind}", api_import, 0 },
+	{ "GET", "/api/exports/roster", api_export_roster, 0 },
 };
 
 /* Does path match pattern?  Fills req->params with the {x} segments:

@@ -71,6 +71,8 @@ int table_builder_append(table_builder *b, const char *s, size_t n)
 		return 0;
 	if (n > SIZE_MAX - b->text_len - 1)
 		return JY_ENOMEM;
+	if (b->max_text && b->text_len + n > b->max_text)
+		return JY_ETOOBIG;
 	if (table_grow((void **)&b->text, &b->text_cap, b->text_len + n + 1, 1))
 		return JY_ENOMEM;
 	memcpy(b->text + b->text_len, s, n);

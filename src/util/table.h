@@ -53,4 +53,13 @@ int csv_read_buffer(const char *name, const char *data, size_t len,
  */
 int xlsx_read_file(const char *path, const char *sheet, table **out, jy_err *err);
 
+/*
+ * The same within a budget, for files from strangers (an upload): every
+ * part may inflate to at most max_bytes and the table's cell text may come
+ * to at most max_bytes (a shared string repeated in many cells counts each
+ * time), else JY_ETOOBIG.  max_bytes 0: the defaults of xlsx_read_file.
+ */
+int xlsx_read_file_limited(const char *path, const char *sheet, size_t max_bytes, table **out,
+			   jy_err *err);
+
 #endif

@@ -35,13 +35,15 @@ typedef struct table_builder {
 	size_t nrows, row_cap;
 	size_t row_start;  /* index in cell[] where the open row begins */
 	size_t cell_start; /* text offset where the open cell begins */
+	size_t max_text;   /* bytes of cell text allowed (0: no limit); set after init */
 } table_builder;
 
 /* Start an empty builder; text_hint is the expected text size (0: unknown). */
 int table_builder_init(table_builder *b, size_t text_hint);
 
 /* Append n bytes to the open cell (a cell is open from the previous
- * end_cell/end_row until the next end_cell).  JY_ENOMEM on failure. */
+ * end_cell/end_row until the next end_cell).  JY_ETOOBIG past max_text,
+ * JY_ENOMEM on failure. */
 int table_builder_append(table_builder *b, const char *s, size_t n);
 
 /* Close the open cell as the next cell of the open row.  JY_ETOOBIG past

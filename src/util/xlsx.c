@@ -102,6 +102,7 @@ typedef struct xlsx_reader {
 	xlsx_numfmt *fmts;
 	size_t nfmts, fmts_cap;
 	table_builder tb;
+	uint64_t max_part; /* inflated bytes allowed per part */
 } xlsx_reader;
 
 /* What every expat handler gets first: the parser, the reader, the part. */
@@ -517,7 +518,10 @@ static void xlsx_fail(xlsx_xml *c, int rc)
 
 static void xlsx_fail_nomem(xlsx_xml *c, int rc)
 {
-	if (rc == JY_ETOOBIG)
+	if (rc == JY_ETOOBIG && c->x->tb.ncell < TABLE_MAX_CELLS)
+		xlsx_fail_at(c, rc, 0, NULL, "%s: 表格文字超过%zu MiB (cell text over the limit)",
+			     c->part, c->x->tb.max_text >> 20);
+	else if (rc == JY_ETOOBIG)
 		xlsx_fail_at(c, rc, 0, NULL, "%s: 表格太大，超过%zu个单元格 (too many cells)",
 			     c->part, (size_t)TABLE_MAX_CELLS);
 	else
@@ -561,7 +565,7 @@ static int xlsx_parse_part(xlsx_reader *x, const char *part, bool required, xlsx
 			    part, part);
 		goto out;
 	}
-	if (info.uncompressed_size > XLSX_MAX_PART)
+	if (info.uncompressed_size > x->max_part)
 		goto toobig;
 	if (unzOpenCurrentFile(x->zip) != UNZ_OK)
 		goto corrupt;
@@ -591,7 +595,7 @@ static int xlsx_parse_part(xlsx_reader *x, const char *part, bool required, xlsx
 		if (n < 0)
 			goto corrupt;
 		total += (uint64_t)n;
-		if (total > XLSX_MAX_PART)
+		if (total > x->max_part)
 			goto toobig;
 		if (XML_ParseBuffer(p, n, n == 0) != XML_STATUS_OK) {
 			if (c->rc) {
@@ -618,7 +622,7 @@ corrupt:
 toobig:
 	rc = err_at(x->err, JY_ETOOBIG, x->path, 0, NULL,
 		    "%s解压后超过%llu MiB，拒绝读取 (part too large when inflated)", part,
-		    (unsigned long long)(XLSX_MAX_PART >> 20));
+		    (unsigned long long)(x->max_part >> 20));
 out:
 	if (open)
 		unzCloseCurrentFile(x->zip);
@@ -1189,7 +1193,14 @@ static int xlsx_open_fail(xlsx_reader *x)
 
 int xlsx_read_file(const char *path, const char *sheet, table **out, jy_err *err)
 {
-	xlsx_reader x = {.path = path, .err = err};
+	return xlsx_read_file_limited(path, sheet, 0, out, err);
+}
+
+int xlsx_read_file_limited(const char *path, const char *sheet, size_t max_bytes, table **out,
+			   jy_err *err)
+{
+	xlsx_reader x = {.path = path, .err = err,
+			 .max_part = max_bytes && max_bytes < XLSX_MAX_PART ? max_bytes : XLSX_MAX_PART};
 	xlsx_sheet_ctx sc = {.h.rc = 0};
 	char wb[XLSX_PATH] = "xl/workbook.xml", dir[XLSX_PATH], part[XLSX_PATH];
 	char sheet_part[XLSX_PATH];
@@ -1264,6 +1275,7 @@ int xlsx_read_file(const char *path, const char *sheet, table **out, jy_err *err
 		goto out;
 	}
 	tb_live = true;
+	x.tb.max_text = max_bytes;
 	rc = xlsx_parse_part(&x, sheet_part, true, &sc.h, xlsx_sheet_start, xlsx_sheet_end,
 			     xlsx_sheet_text);
 	if (rc < 0)

@@ -263,6 +263,24 @@ static void test_policy_share_log_and_inbox(void **state)
 		assert_int_equal(policy_check(&u, POL_SHARE_INBOX_READ, &school),
 				 cases[i].inbox ? 0 : JY_EPERM);
 	}
+static void test_policy_imports_are_bulk_writes(void **state)
+{
+	(void)state;
+	policy_target school = { 1, 0, NULL }, other = { 2, 0, NULL };
+	user_rec a = user("admin", "school", 1, 0), r = user("reporter", "school", 1, 0);
+	user_rec d = user("district", "district", 0, 0);
+	assert_int_equal(policy_check(&a, POL_IMPORT, &school), 0);
+	assert_int_equal(policy_check(&r, POL_IMPORT, &school), 0);
+	assert_int_equal(policy_check(&d, POL_IMPORT, &school), 0);
+	assert_int_equal(policy_check(&a, POL_IMPORT, &other), JY_EPERM);
+	static const char *const no[] = { "principal", "gate", "logistics" };
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++) {
+		user_rec u = user(no[i], "school", 1, 0);
+		assert_int_equal(policy_check(&u, POL_IMPORT, &school), JY_EPERM);
+	}
+	user_rec t = user("teacher", "class", 1, 10);
+	policy_target cls = { 1, 10, NULL };
+	assert_int_equal(policy_check(&t, POL_IMPORT, &cls), JY_EPERM);
 }
 
 int main(void)
@@ -277,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_policy_return_to_school),
 		cmocka_unit_test(test_policy_cases_and_contacts),
 		cmocka_unit_test(test_policy_share_log_and_inbox),
+		cmocka_unit_test(test_policy_imports_are_bulk_writes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

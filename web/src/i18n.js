@@ -12,6 +12,8 @@ import { returnEn, returnZh } from './i18n/return.js';
 
 import { casesEn, casesZh } from './i18n/cases.js';
 
+import { adminEn, adminZh } from './i18n/admin.js';
+
 export const zh = {
 	'app.name': '金云',
 	'app.subtitle': '校园传染病防控系统',
@@ -1031,6 +1033,9 @@ Object.assign(zh, casesZh);
 Object.assign(en, casesEn);
 Object.assign(zh, returnZh); // return to school (i18n/return.js)
 Object.assign(en, returnEn);
+// Blocks kept in their own files (merged here; the same keys in both).
+Object.assign(zh, adminZh);
+Object.assign(en, adminEn);
 
 const tables = { 'zh-CN': zh, en };
 const STORE = 'jy.lang';

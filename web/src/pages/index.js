@@ -10,6 +10,13 @@ import caseDetail from './case.js';
 import cases from './cases.js';
 import chains from './chains.js';
 import census from './census.js';
+import devices from './devices.js';
+import imports from './imports.js';
+import ops from './ops.js';
+import plans from './plans.js';
+import riskregions from './riskregions.js';
+import screenrules from './screenrules.js';
+import stagger from './stagger.js';
 import check from './check.js';
 import gate from './gate.js';
 import district from './district.js';
@@ -54,9 +61,16 @@ export default [
 	timeline,
 	person,
 	places,
+	ops,
+	plans,
+	stagger,
 	rules,
 	calendar,
 	users,
+	imports,
+	riskregions,
+	screenrules,
+	devices,
 	audit,
 	gate,
 	account,
