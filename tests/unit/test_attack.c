@@ -416,7 +416,7 @@ static void test_login_brute_force_is_rate_limited(void **state)
 {
 	(void)state;
 	char cmd[512];
-	snprintf(cmd, sizeof cmd, "%s user add --db %s --name victim --role principal", tu_jinyun_bin(), fx.db);
+	snprintf(cmd, sizeof cmd, "%s user add --db %s --name victim --role principal --school scyb-jinyun", tu_jinyun_bin(), fx.db);
 	assert_int_equal(tu_run_ok(cmd, "victimpass1\n", NULL), 0);
 	/* Unknown user and wrong password: the same answer. */
 	char *a = NULL, *b = NULL;

@@ -263,12 +263,14 @@ static void test_policy_share_log_and_inbox(void **state)
 		assert_int_equal(policy_check(&u, POL_SHARE_INBOX_READ, &school),
 				 cases[i].inbox ? 0 : JY_EPERM);
 	}
+}
+
 static void test_policy_imports_are_bulk_writes(void **state)
 {
 	(void)state;
 	policy_target school = { 1, 0, NULL }, other = { 2, 0, NULL };
 	user_rec a = user("admin", "school", 1, 0), r = user("reporter", "school", 1, 0);
-	user_rec d = user("district", "district", 0, 0);
+	user_rec d = user("district", "district", 1, 1);   /* drilled into school 1 */
 	assert_int_equal(policy_check(&a, POL_IMPORT, &school), 0);
 	assert_int_equal(policy_check(&r, POL_IMPORT, &school), 0);
 	assert_int_equal(policy_check(&d, POL_IMPORT, &school), 0);
