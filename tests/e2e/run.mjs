@@ -829,8 +829,10 @@ async function firstLoad() {
 test('district: every school at once, drill down to one, people under pseudonyms', async () => {
 	if (!hasDemo)
 		return; // the roster-only database has no district
-	users.district = { role: 'district', name: 'e2e-district' };
-	run(['user', 'add', '--db', db, '--name', users.district.name, '--role', 'district'], PASSWORD + '\n');
+	if (!users.district) { // admin.mjs may have made it already
+		users.district = { role: 'district', name: 'e2e-district' };
+		run(['user', 'add', '--db', db, '--name', users.district.name, '--role', 'district'], PASSWORD + '\n');
+	}
 	await login('district');
 	await until(async () => (await h1()).includes(zh['district.title']), 'the district page first');
 	const rows = page.locator('[data-testid=district-schools] tbody tr');

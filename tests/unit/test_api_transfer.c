@@ -46,32 +46,16 @@ static const char roster_csv[] = "学号,姓名,性别,年级,班级,宿舍,监�
 
 static int run_ok(const char *cmd, const char *in)
 {
-	char *out = NULL, *err = NULL;
-	int rc = tu_run(cmd, in, &out, &err);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, out ? out : "",
-			err ? err : "");
-	free(out);
-	free(err);
-	return rc;
+	return tu_run_ok(cmd, in, NULL);
 }
 
 static int login(const char *user, const char *pw, char *cookie_hdr, size_t size)
 {
-	char body[256];
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
-	httpc_resp r;
-	if (httpc_request(fx.srv.port, "POST", "/api/session", NULL, body, strlen(body), &r))
+	char c[256];
+	if (httpc_login(fx.srv.port, user, pw, c, sizeof c) != 200)
 		return -1;
-	int ok = r.status == 200;
-	char sc[512];
-	httpc_header(&r, "Set-Cookie", sc, sizeof sc);
-	char *semi = strchr(sc, ';');
-	if (semi)
-		*semi = 0;
-	snprintf(cookie_hdr, size, "Cookie: %.200s\r\n", sc);
-	httpc_free(&r);
-	return ok ? 0 : -1;
+	snprintf(cookie_hdr, size, "Cookie: %.200s\r\n", c);
+	return 0;
 }
 
 static int setup(void **state)
