@@ -286,7 +286,7 @@ int store_person_find_duplicate(store *s, int64_t school_id, const char *name,
 {
 	static const char sql[] =
 		"SELECT number FROM person WHERE school_id = ? AND name = ? AND guardian_phone = ? "
-		"AND guardian_phone <> '' AND number <> ? ORDER BY +number LIMIT 1";
+		"AND guardian_phone <> '' AND number <> ? ORDER BY number || '' LIMIT 1";
 	other_number[0] = 0;
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
