@@ -100,24 +100,28 @@ static void bind_person_fields(db_stmt *st, const person_rec *p, int first)
 	db_bind_text(st, first + 10, p->flags);
 }
 
-int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome, jy_err *err)
+int store_person_save(store *s, const person_rec *p, const person_rec *old, int64_t *id,
+		      int *outcome, jy_err *err)
 {
 	static const char ins[] =
 		"INSERT INTO person (school_id, number, kind, name, gender, class_id, dorm_id, "
 		"guardian_phone, phone, position, card_no, active, flags, created_at, updated_at) "
 		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
+	/* The same without RETURNING, for a caller that needs no id: on
+	 * PostgreSQL it joins the pipeline instead of waiting for the row. */
+	static const char ins_quiet[] =
+		"INSERT INTO person (school_id, number, kind, name, gender, class_id, dorm_id, "
+		"guardian_phone, phone, position, card_no, active, flags, created_at, updated_at) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	static const char upd[] =
 		"UPDATE person SET kind = ?, name = ?, gender = ?, class_id = ?, dorm_id = ?, "
 		"guardian_phone = ?, phone = ?, position = ?, card_no = ?, active = ?, flags = ?, "
 		"updated_at = ? WHERE id = ?";
-	person_rec old;
-	int rc = store_person_find(s, p->school_id, p->number, &old, err);
-	if (rc && rc != JY_ENOENT)
-		return rc;
-	if (rc == 0) {
+	int rc;
+	if (old) {
 		if (id)
-			*id = old.id;
-		if (same_person(&old, p)) {
+			*id = old->id;
+		if (same_person(old, p)) {
 			if (outcome)
 				*outcome = STORE_UNCHANGED;
 			return 0;
@@ -127,7 +131,7 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 			return JY_EDB;
 		bind_person_fields(st, p, 1);
 		db_bind_i64(st, 12, now_s());
-		db_bind_i64(st, 13, old.id);
+		db_bind_i64(st, 13, old->id);
 		rc = db_step(st, err);
 		db_done(st);
 		if (rc < 0)
@@ -136,8 +140,7 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 			*outcome = STORE_UPDATED;
 		return 0;
 	}
-	err_clear(err);
-	db_stmt *st = db_stmt_get(s->db, ins, err);
+	db_stmt *st = db_stmt_get(s->db, id ? ins : ins_quiet, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, p->school_id);
@@ -146,10 +149,27 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 	int64_t t = p->created_at ? p->created_at : now_s();
 	db_bind_i64(st, 14, t);
 	db_bind_i64(st, 15, p->updated_at ? p->updated_at : t);
-	rc = store_one_id(st, id, err);
+	if (id) {
+		rc = store_one_id(st, id, err);
+	} else {
+		rc = db_step(st, err);
+		db_done(st);
+		rc = rc < 0 ? rc : 0;
+	}
 	if (!rc && outcome)
 		*outcome = STORE_ADDED;
 	return rc;
+}
+
+int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome, jy_err *err)
+{
+	person_rec old;
+	int rc = store_person_find(s, p->school_id, p->number, &old, err);
+	if (rc && rc != JY_ENOENT)
+		return rc;
+	if (rc == JY_ENOENT)
+		err_clear(err);
+	return store_person_save(s, p, rc ? NULL : &old, id, outcome, err);
 }
 
 /* The optional conditions every listing shares: parameters 2..10 of each

@@ -137,6 +137,11 @@ enum store_outcome { STORE_ADDED = 1, STORE_UPDATED = 2, STORE_UNCHANGED = 3 };
 /* Insert or update by (school, number), including the key-group flags.
  * *outcome tells which; *id the person's id.  Both may be NULL. */
 int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome, jy_err *err);
+/* The same when the caller has already looked the number up: old is the
+ * stored person (NULL: none, insert).  With id NULL an insert does not wait
+ * for the new id (an import of many rows). */
+int store_person_save(store *s, const person_rec *p, const person_rec *old, int64_t *id,
+		      int *outcome, jy_err *err);
 int store_person_get(store *s, int64_t id, person_rec *out, jy_err *err);
 int store_person_find(store *s, int64_t school_id, const char *number, person_rec *out,
 		      jy_err *err);
