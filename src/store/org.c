@@ -288,7 +288,11 @@ int store_timetable_add(store *s, const timetable_rec *t, int64_t *id, jy_err *e
 	static const char sql[] =
 		"INSERT INTO timetable (school_id, class_id, place_id, weekday, start_min, end_min, "
 		"subject) VALUES (?,?,?,?,?,?,?) RETURNING id";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	/* Without RETURNING when the caller needs no id (PostgreSQL pipelines it). */
+	static const char quiet[] =
+		"INSERT INTO timetable (school_id, class_id, place_id, weekday, start_min, end_min, "
+		"subject) VALUES (?,?,?,?,?,?,?)";
+	db_stmt *st = db_stmt_get(s->db, id ? sql : quiet, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, t->school_id);
@@ -298,7 +302,11 @@ int store_timetable_add(store *s, const timetable_rec *t, int64_t *id, jy_err *e
 	db_bind_i64(st, 5, t->start_min);
 	db_bind_i64(st, 6, t->end_min);
 	db_bind_text(st, 7, t->subject);
-	return store_one_id(st, id, err);
+	if (id)
+		return store_one_id(st, id, err);
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 int store_timetable_list(store *s, int64_t school_id, int64_t class_id, store_timetable_cb cb,

@@ -179,6 +179,7 @@ typedef struct timetable_rec {
 	char class_name[96], place_name[96];
 } timetable_rec;
 
+/* id may be NULL (then the insert does not wait for it). */
 int store_timetable_add(store *s, const timetable_rec *t, int64_t *id, jy_err *err);
 typedef int (*store_timetable_cb)(void *ctx, const timetable_rec *t);
 /* class_id 0 = every class of the school. */
