@@ -172,15 +172,18 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 	return store_person_save(s, p, rc ? NULL : &old, id, outcome, err);
 }
 
-/* The optional conditions every listing shares: parameters 2..10 of each
+/* The optional conditions every listing shares (the casts tell PostgreSQL
+ * the type of a parameter that may be bound NULL): parameters 2..10 of each
  * statement (after the access-path key in 1; keyset id in 11, limit in 12).
  * q matches a prefix of the name or the number, as a range on the
  * (school_id, name) and (school_id, number) indexes: a search at a million
  * people stays an index lookup (a substring LIKE would scan them all). */
 #define PERSON_FILTER                                                                          \
-	" AND (?2 IS NULL OR p.kind = ?3)"                                                     \
-	" AND (?4 IS NULL OR (p.name >= ?5 AND p.name < ?6) OR (p.number >= ?7 AND p.number < ?8))" \
-	" AND (?9 IS NULL OR (',' || p.flags || ',') LIKE ('%,' || ?10 || ',%'))"
+	" AND (CAST(?2 AS TEXT) IS NULL OR p.kind = ?3)"                                       \
+	" AND (CAST(?4 AS TEXT) IS NULL OR (p.name >= ?5 AND p.name < ?6) OR "                 \
+	"(p.number >= ?7 AND p.number < ?8))"                                                  \
+	" AND (CAST(?9 AS TEXT) IS NULL OR "                                                   \
+	"(',' || p.flags || ',') LIKE ('%,' || CAST(?10 AS TEXT) || ',%'))"
 #define PERSON_PAGE " AND p.id > ?11 ORDER BY p.id LIMIT ?12"
 
 static const char list_school[] = PERSON_COLS "WHERE p.school_id = ?1" PERSON_FILTER PERSON_PAGE;
