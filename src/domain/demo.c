@@ -1025,6 +1025,8 @@ static int fill_id(void *ctx, const person_rec *p)
 {
 	struct id_slots *s = ctx;
 	struct id_slot key;
+	if (!s->n)
+		return 0;
 	snprintf(key.number, sizeof key.number, "%s", p->number);
 	struct id_slot *hit = bsearch(&key, s->v, s->n, sizeof key, cmp_slot);
 	if (hit)
@@ -1095,7 +1097,8 @@ static int write_people(struct gen *g, jy_err *err)
 		g->c->staff++;
 		g->c->head_teachers += !strcmp(sf->position, "班主任");
 	}
-	qsort(slots.v, slots.n, sizeof *slots.v, cmp_slot);
+	if (slots.n)
+		qsort(slots.v, slots.n, sizeof *slots.v, cmp_slot);
 	person_filter f = { .school_id = g->school_id };
 	rc = store_person_list(g->s, &f, fill_id, &slots, err);
 out:

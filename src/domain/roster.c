@@ -221,18 +221,24 @@ static int known_load(store *s, int64_t school_id, known *k, jy_err *err)
 		known_free(k);
 		return rc;
 	}
-	qsort(k->classes, k->nclasses, sizeof *k->classes, cmp_class);
-	qsort(k->places, k->nplaces, sizeof *k->places, cmp_place);
-	qsort(k->people, k->npeople, sizeof *k->people, cmp_person);
-	for (size_t i = 0; i < k->npeople; i++)
-		k->by_name[i] = &k->people[i];
-	qsort(k->by_name, k->npeople, sizeof *k->by_name, cmp_by_name);
+	if (k->nclasses)
+		qsort(k->classes, k->nclasses, sizeof *k->classes, cmp_class);
+	if (k->nplaces)
+		qsort(k->places, k->nplaces, sizeof *k->places, cmp_place);
+	if (k->npeople) {
+		qsort(k->people, k->npeople, sizeof *k->people, cmp_person);
+		for (size_t i = 0; i < k->npeople; i++)
+			k->by_name[i] = &k->people[i];
+		qsort(k->by_name, k->npeople, sizeof *k->by_name, cmp_by_name);
+	}
 	return 0;
 }
 
 static const class_rec *known_class(const known *k, const char *name)
 {
 	class_rec key;
+	if (!k->nclasses)
+		return NULL;
 	snprintf(key.name, sizeof key.name, "%s", name);
 	return bsearch(&key, k->classes, k->nclasses, sizeof key, cmp_class);
 }
@@ -240,6 +246,8 @@ static const class_rec *known_class(const known *k, const char *name)
 static const place_rec *known_place(const known *k, const char *name)
 {
 	place_rec key;
+	if (!k->nplaces)
+		return NULL;
 	snprintf(key.name, sizeof key.name, "%s", name);
 	return bsearch(&key, k->places, k->nplaces, sizeof key, cmp_place);
 }
@@ -247,6 +255,8 @@ static const place_rec *known_place(const known *k, const char *name)
 static const person_rec *known_person(const known *k, const char *number)
 {
 	person_rec key;
+	if (!k->npeople)
+		return NULL;
 	snprintf(key.number, sizeof key.number, "%s", number);
 	return bsearch(&key, k->people, k->npeople, sizeof key, cmp_person);
 }
@@ -261,7 +271,8 @@ static int insert_sorted(void **arr, size_t *n, size_t *cap, size_t size, const 
 	size_t i = *n - 1;
 	while (i > 0 && cmp(a + (i - 1) * size, v) > 0)
 		i--;
-	memmove(a + (i + 1) * size, a + i * size, (*n - 1 - i) * size);
+	if (i + 1 < *n)
+		memmove(a + (i + 1) * size, a + i * size, (*n - 1 - i) * size);
 	memcpy(a + i * size, v, size);
 	return 0;
 }
