@@ -359,11 +359,48 @@ static void check_row(const known *k, int64_t school_id, const char *name, row *
 	}
 }
 
+/* The dorm rooms the file names that the school does not have yet: added
+ * first, without waiting for their ids (PostgreSQL pipelines them), then
+ * the school's places are read again, ids and all, in one query. */
+static int create_dorms(store *s, int64_t school_id, known *k, const row *rows, size_t n,
+			roster_report *rep, jy_err *err)
+{
+	long made = 0;
+	for (size_t i = 0; i < n; i++) {
+		const row *r = &rows[i];
+		if (!*r->dorm || known_place(k, r->dorm))
+			continue;
+		place_rec d;
+		memset(&d, 0, sizeof d);
+		d.school_id = school_id;
+		strcpy(d.kind, "dorm_room");
+		snprintf(d.name, sizeof d.name, "%s", r->dorm);
+		d.floor = -1000;
+		d.capacity = -1;
+		d.area_m2 = -1;
+		strcpy(d.gender, r->gender);
+		int rc = store_place_upsert(s, &d, NULL, err);
+		if (rc)
+			return rc;
+		if (insert_sorted((void **)&k->places, &k->nplaces, &k->capplaces, sizeof d, &d, cmp_place))
+			return err_set(err, JY_ENOMEM, "out of memory");
+		made++;
+	}
+	if (!made)
+		return 0;
+	rep->dorms_created += made;
+	k->nplaces = 0;
+	int rc = store_place_list(s, school_id, NULL, known_place_cb, k, err);
+	if (!rc && k->nplaces)
+		qsort(k->places, k->nplaces, sizeof *k->places, cmp_place);
+	return rc;
+}
+
 /* Pass 2: write the validated rows (inside the caller's transaction). */
 static int write_rows(store *s, int64_t school_id, known *k, row *rows, size_t n,
 		      roster_report *rep, jy_err *err)
 {
-	int rc = 0;
+	int rc = create_dorms(s, school_id, k, rows, n, rep, err);
 	for (size_t i = 0; i < n && !rc; i++) {
 		row *r = &rows[i];
 		person_rec p;

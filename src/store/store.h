@@ -99,7 +99,8 @@ typedef struct place_rec {
 	int64_t occupants;  /* people assigned (dorm rooms), filled by get/list */
 } place_rec;
 
-/* Insert or update by (school, name); *id receives the place's id. */
+/* Insert or update by (school, name); *id receives the place's id (id may
+ * be NULL: then the write does not wait for it). */
 int store_place_upsert(store *s, const place_rec *p, int64_t *id, jy_err *err);
 int store_place_get(store *s, int64_t id, place_rec *out, jy_err *err);
 /* Find by name (JY_ENOENT when absent). */
