@@ -27,15 +27,16 @@ secs() { # secs CMD… → wall seconds of CMD (output dropped)
 	s=$(date +%s.%N)
 	"$@" >/dev/null
 	e=$(date +%s.%N)
-	echo "$e - $s" | bc -l | xargs printf '%.2f'
+	awk -v s="$s" -v e="$e" 'BEGIN { printf "%.2f", e - s }'
 }
-trips() { # trips CMD… → messages sent to the server
+trips() { # trips CMD… → messages sent to the server (strace -c; "?" without strace)
 	if command -v strace >/dev/null; then
 		strace -f -c -e trace=sendto "$@" 2>&1 >/dev/null | awk '/sendto/{print $4}'
 	else
 		echo "?"
 	fi
 }
+ratio() { awk -v b="$1" -v a="$2" 'BEGIN { printf "%.1f", b / a }'; }
 row() { printf '%-34s %9s s %9s s %7s x %10s\n' "$@"; }
 echo "load: $(uptime)"
 row "" "SQLite" "PostgreSQL" "ratio" "pg sends"
@@ -43,13 +44,13 @@ pgdb=$(newdb)
 a=$(secs "$BIN" demo --db "$T/demo.db")
 b=$(secs "$BIN" demo --db "$pgdb")
 c=$(trips "$BIN" demo --db "$(newdb)")
-row "demo (7,600 students)" "$a" "$b" "$(echo "$b / $a" | bc -l | xargs printf '%.1f')" "$c"
+row "demo (7,600 students)" "$a" "$b" "$(ratio "$b" "$a")" "$c"
 pgdb=$(newdb)
 a=$(secs "$BIN" import roster --db "$T/import.db" "$T/roster.csv")
 b=$(secs "$BIN" import roster --db "$pgdb" "$T/roster.csv")
 c=$(trips "$BIN" import roster --db "$(newdb)" "$T/roster.csv")
-row "import 10,000-row roster" "$a" "$b" "$(echo "$b / $a" | bc -l | xargs printf '%.1f')" "$c"
+row "import 10,000-row roster" "$a" "$b" "$(ratio "$b" "$a")" "$c"
 a=$(secs "$BIN" import roster --db "$T/import.db" "$T/roster.csv")
 b=$(secs "$BIN" import roster --db "$pgdb" "$T/roster.csv")
-row "  again (all unchanged)" "$a" "$b" "$(echo "$b / $a" | bc -l | xargs printf '%.1f')" ""
+row "  again (all unchanged)" "$a" "$b" "$(ratio "$b" "$a")" ""
 echo "load: $(uptime)"
