@@ -234,31 +234,32 @@ static int known_load(store *s, int64_t school_id, known *k, jy_err *err)
 	return 0;
 }
 
+/* bsearch that also takes an empty array (whose base may be NULL). */
+static const void *lookup(const void *key, const void *base, size_t n, size_t size,
+			  int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}
+
 static const class_rec *known_class(const known *k, const char *name)
 {
 	class_rec key;
-	if (!k->nclasses)
-		return NULL;
 	snprintf(key.name, sizeof key.name, "%s", name);
-	return bsearch(&key, k->classes, k->nclasses, sizeof key, cmp_class);
+	return lookup(&key, k->classes, k->nclasses, sizeof key, cmp_class);
 }
 
 static const place_rec *known_place(const known *k, const char *name)
 {
 	place_rec key;
-	if (!k->nplaces)
-		return NULL;
 	snprintf(key.name, sizeof key.name, "%s", name);
-	return bsearch(&key, k->places, k->nplaces, sizeof key, cmp_place);
+	return lookup(&key, k->places, k->nplaces, sizeof key, cmp_place);
 }
 
 static const person_rec *known_person(const known *k, const char *number)
 {
 	person_rec key;
-	if (!k->npeople)
-		return NULL;
 	snprintf(key.number, sizeof key.number, "%s", number);
-	return bsearch(&key, k->people, k->npeople, sizeof key, cmp_person);
+	return lookup(&key, k->people, k->npeople, sizeof key, cmp_person);
 }
 
 /* Insert v into the sorted array (a class or dorm the import creates). */
@@ -439,30 +440,13 @@ static int write_rows(store *s, int64_t school_id, known *k, row *rows, size_t n
 		}
 		p.class_id = cid;
 		if (*r->dorm) {
-			place_rec d;
+			/* create_dorms added every dorm room the file names. */
 			const place_rec *kd = known_place(k, r->dorm);
-			if (kd) {
-				p.dorm_id = kd->id;
-			} else {
-				memset(&d, 0, sizeof d);
-				d.school_id = school_id;
-				strcpy(d.kind, "dorm_room");
-				snprintf(d.name, sizeof d.name, "%s", r->dorm);
-				d.floor = -1000;
-				d.capacity = -1;
-				d.area_m2 = -1;
-				strcpy(d.gender, r->gender);
-				rc = store_place_upsert(s, &d, &p.dorm_id, err);
-				if (rc)
-					break;
-				d.id = p.dorm_id;
-				if (insert_sorted((void **)&k->places, &k->nplaces, &k->capplaces, sizeof d, &d,
-						  cmp_place)) {
-					rc = err_set(err, JY_ENOMEM, "out of memory");
-					break;
-				}
-				rep->dorms_created++;
+			if (!kd) {
+				rc = err_set(err, JY_EDB, "宿舍未能创建 (dorm room not created): %s", r->dorm);
+				break;
 			}
+			p.dorm_id = kd->id;
 		}
 		if (existed) {
 			/* Keep what the roster does not carry. */
