@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Print one closing line for a test run: 'tests: N passed, N failed, N skipped'.
+"""Print one closing line for a test run: 'tests (BACKEND): N passed, N failed, N skipped'.
 
 Counts the TAP subtests of every test in Meson's testlog.json (a cmocka
 executable reports one line per test function), so the line states how many
@@ -7,6 +7,7 @@ behaviours were checked, not how many executables ran.
 usage: test-summary.py BUILD_DIR
 """
 import json
+import os
 import re
 import sys
 
@@ -32,7 +33,8 @@ def main():
             passed += oks - skips
             skipped += skips
             failed += bad
-    print('tests: %d passed, %d failed, %d skipped' % (passed, failed, skipped))
+    backend = 'PostgreSQL' if os.environ.get('JINYUN_TEST_PG') else 'SQLite'
+    print('tests (%s): %d passed, %d failed, %d skipped' % (backend, passed, failed, skipped))
 
 
 if __name__ == '__main__':

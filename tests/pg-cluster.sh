@@ -76,14 +76,19 @@ run)
 	shift
 	[ $# -ge 1 ] || { echo "usage: $0 run CMD…" >&2; exit 2; }
 	dir=$(mktemp -d /tmp/jinyun-pg-XXXXXX)
+	pid=
 	trap 'stop "$dir"' EXIT
-	trap 'exit 130' INT TERM
+	# A signal stops CMD and the cluster at once (the shell would otherwise
+	# wait for CMD before running the trap).
+	trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; exit 130' INT TERM
 	start "$dir" >/dev/null
 	JINYUN_TEST_PG=$(cat "$dir/url")
 	export JINYUN_TEST_PG
 	echo "PostgreSQL cluster for the tests: $JINYUN_TEST_PG" >&2
+	"$@" <&0 &
+	pid=$!
 	st=0
-	"$@" || st=$?
+	wait "$pid" || st=$?
 	exit $st
 	;;
 *)

@@ -1004,10 +1004,57 @@ static void card_number(int seq, char out[40])
 	snprintf(out, 40, "8%09u", (unsigned)v);
 }
 
+/* Where each inserted person's id goes, by number: the inserts do not wait
+ * for their ids (on PostgreSQL they are pipelined); one listing of the
+ * school afterwards fills them in. */
+struct id_slot {
+	char number[40];
+	int64_t *id;
+};
+
+struct id_slots {
+	struct id_slot *v;
+	size_t n;
+};
+
+static int cmp_slot(const void *a, const void *b)
+{
+	return strcmp(((const struct id_slot *)a)->number, ((const struct id_slot *)b)->number);
+}
+
+static int fill_id(void *ctx, const person_rec *p)
+{
+	struct id_slots *s = ctx;
+	struct id_slot key;
+	if (!s->n)
+		return 0;
+	snprintf(key.number, sizeof key.number, "%s", p->number);
+	struct id_slot *hit = bsearch(&key, s->v, s->n, sizeof key, cmp_slot);
+	if (hit)
+		*hit->id = p->id;
+	return 0;
+}
+
+static int add_person(struct gen *g, const person_rec *p, int64_t *id, struct id_slots *slots,
+		      jy_err *err)
+{
+	struct id_slot *sl = &slots->v[slots->n++];
+	snprintf(sl->number, sizeof sl->number, "%s", p->number);
+	sl->id = id;
+	return store_person_save(g->s, p, NULL, NULL, NULL, err);
+}
+
 static int write_people(struct gen *g, jy_err *err)
 {
 	person_rec p;
 	int rc, seq = 0;
+	size_t total = 0;
+	for (int ci = 0; ci < g->n_classes; ci++)
+		total += (size_t)g->classes[ci].size;
+	total += (size_t)g->n_staff;
+	struct id_slots slots = { calloc(total ? total : 1, sizeof *slots.v), 0 };
+	if (!slots.v)
+		return err_set(err, JY_ENOMEM, "out of memory");
 	for (int ci = 0; ci < g->n_classes; ci++) {
 		struct gclass *c = &g->classes[ci];
 		for (int k = 0; k < c->size; k++) {
@@ -1025,9 +1072,9 @@ static int write_people(struct gen *g, jy_err *err)
 			card_number(++seq, p.card_no);
 			p.active = 1;
 			flags_text(st->flags, p.flags, sizeof p.flags);
-			rc = store_person_upsert(g->s, &p, &st->id, NULL, err);
+			rc = add_person(g, &p, &st->id, &slots, err);
 			if (rc)
-				return rc;
+				goto out;
 			g->c->students++;
 			g->c->boarders += st->room >= 0;
 			g->c->key_group += st->flags != 0;
@@ -1045,13 +1092,19 @@ static int write_people(struct gen *g, jy_err *err)
 		snprintf(p.position, sizeof p.position, "%s", sf->position);
 		card_number(++seq, p.card_no);
 		p.active = 1;
-		rc = store_person_upsert(g->s, &p, &sf->id, NULL, err);
+		rc = add_person(g, &p, &sf->id, &slots, err);
 		if (rc)
-			return rc;
+			goto out;
 		g->c->staff++;
 		g->c->head_teachers += !strcmp(sf->position, "班主任");
 	}
-	return 0;
+	if (slots.n)
+		qsort(slots.v, slots.n, sizeof *slots.v, cmp_slot);
+	person_filter f = { .school_id = g->school_id };
+	rc = store_person_list(g->s, &f, fill_id, &slots, err);
+out:
+	free(slots.v);
+	return rc;
 }
 
 static int add_row(struct gen *g, const struct gclass *c, int64_t place, int weekday, int start,
@@ -1066,8 +1119,7 @@ static int add_row(struct gen *g, const struct gclass *c, int64_t place, int wee
 	t.start_min = start;
 	t.end_min = end;
 	snprintf(t.subject, sizeof t.subject, "%s", subject);
-	int64_t id;
-	int rc = store_timetable_add(g->s, &t, &id, err);
+	int rc = store_timetable_add(g->s, &t, NULL, err);
 	if (!rc)
 		g->c->timetable_rows++;
 	return rc;

@@ -438,7 +438,11 @@ int store_presence_add(store *s, const presence_rec *p, int64_t *id, jy_err *err
 	static const char sql[] =
 		"INSERT INTO presence (school_id, person_id, place_id, start_at, end_at, source, "
 		"event, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?) RETURNING id";
-	PREPARE(st, sql);
+	/* Without RETURNING when no id is wanted (an import; PostgreSQL pipelines it). */
+	static const char quiet[] =
+		"INSERT INTO presence (school_id, person_id, place_id, start_at, end_at, source, "
+		"event, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)";
+	PREPARE(st, id ? sql : quiet);
 	db_bind_i64(st, 1, p->school_id);
 	db_bind_i64(st, 2, p->person_id);
 	db_bind_i64(st, 3, p->place_id);
@@ -448,7 +452,7 @@ int store_presence_add(store *s, const presence_rec *p, int64_t *id, jy_err *err
 	db_bind_text(st, 7, p->event);
 	bind_id(st, 8, p->created_by);
 	db_bind_i64(st, 9, now_s());
-	return store_one_id(st, id, err);
+	return id ? store_one_id(st, id, err) : run(st, err);
 }
 
 int store_presence_window(store *s, int64_t school_id, int64_t person_id, int64_t from, int64_t to,

@@ -114,6 +114,7 @@ typedef struct presence_rec {
 	char place_name[96]; /* filled by reads */
 } presence_rec;
 
+/* id may be NULL (then the insert does not wait for it). */
 int store_presence_add(store *s, const presence_rec *p, int64_t *id, jy_err *err);
 typedef int (*store_presence_cb)(void *ctx, const presence_rec *p);
 /* Rows overlapping [from, to) of a school, or of one person (person_id != 0). */

@@ -229,7 +229,15 @@ int store_place_upsert(store *s, const place_rec *p, int64_t *id, jy_err *err)
 		"parent_id = excluded.parent_id, kind = excluded.kind, building = excluded.building, "
 		"floor = excluded.floor, capacity = excluded.capacity, area_m2 = excluded.area_m2, "
 		"gender = excluded.gender, updated_at = excluded.updated_at RETURNING id";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	/* Without RETURNING when no id is wanted (PostgreSQL pipelines it). */
+	static const char quiet[] =
+		"INSERT INTO place (school_id, campus_id, parent_id, kind, name, building, floor, "
+		"capacity, area_m2, gender, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+		"ON CONFLICT (school_id, name) DO UPDATE SET campus_id = excluded.campus_id, "
+		"parent_id = excluded.parent_id, kind = excluded.kind, building = excluded.building, "
+		"floor = excluded.floor, capacity = excluded.capacity, area_m2 = excluded.area_m2, "
+		"gender = excluded.gender, updated_at = excluded.updated_at";
+	db_stmt *st = db_stmt_get(s->db, id ? sql : quiet, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, p->school_id);
@@ -252,7 +260,11 @@ int store_place_upsert(store *s, const place_rec *p, int64_t *id, jy_err *err)
 		db_bind_double(st, 9, p->area_m2);
 	db_bind_text(st, 10, p->gender[0] ? p->gender : NULL);
 	db_bind_i64(st, 11, now_s());
-	return store_one_id(st, id, err);
+	if (id)
+		return store_one_id(st, id, err);
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 static int place_one(db_stmt *st, place_rec *out, jy_err *err)
@@ -318,7 +330,11 @@ int store_timetable_add(store *s, const timetable_rec *t, int64_t *id, jy_err *e
 	static const char sql[] =
 		"INSERT INTO timetable (school_id, class_id, place_id, weekday, start_min, end_min, "
 		"subject) VALUES (?,?,?,?,?,?,?) RETURNING id";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	/* Without RETURNING when the caller needs no id (PostgreSQL pipelines it). */
+	static const char quiet[] =
+		"INSERT INTO timetable (school_id, class_id, place_id, weekday, start_min, end_min, "
+		"subject) VALUES (?,?,?,?,?,?,?)";
+	db_stmt *st = db_stmt_get(s->db, id ? sql : quiet, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, t->school_id);
@@ -328,7 +344,11 @@ int store_timetable_add(store *s, const timetable_rec *t, int64_t *id, jy_err *e
 	db_bind_i64(st, 5, t->start_min);
 	db_bind_i64(st, 6, t->end_min);
 	db_bind_text(st, 7, t->subject);
-	return store_one_id(st, id, err);
+	if (id)
+		return store_one_id(st, id, err);
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 int store_timetable_list(store *s, int64_t school_id, int64_t class_id, store_timetable_cb cb,

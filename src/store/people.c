@@ -100,24 +100,28 @@ static void bind_person_fields(db_stmt *st, const person_rec *p, int first)
 	db_bind_text(st, first + 10, p->flags);
 }
 
-int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome, jy_err *err)
+int store_person_save(store *s, const person_rec *p, const person_rec *old, int64_t *id,
+		      int *outcome, jy_err *err)
 {
 	static const char ins[] =
 		"INSERT INTO person (school_id, number, kind, name, gender, class_id, dorm_id, "
 		"guardian_phone, phone, position, card_no, active, flags, created_at, updated_at) "
 		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
+	/* The same without RETURNING, for a caller that needs no id: on
+	 * PostgreSQL it joins the pipeline instead of waiting for the row. */
+	static const char ins_quiet[] =
+		"INSERT INTO person (school_id, number, kind, name, gender, class_id, dorm_id, "
+		"guardian_phone, phone, position, card_no, active, flags, created_at, updated_at) "
+		"VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 	static const char upd[] =
 		"UPDATE person SET kind = ?, name = ?, gender = ?, class_id = ?, dorm_id = ?, "
 		"guardian_phone = ?, phone = ?, position = ?, card_no = ?, active = ?, flags = ?, "
 		"updated_at = ? WHERE id = ?";
-	person_rec old;
-	int rc = store_person_find(s, p->school_id, p->number, &old, err);
-	if (rc && rc != JY_ENOENT)
-		return rc;
-	if (rc == 0) {
+	int rc;
+	if (old) {
 		if (id)
-			*id = old.id;
-		if (same_person(&old, p)) {
+			*id = old->id;
+		if (same_person(old, p)) {
 			if (outcome)
 				*outcome = STORE_UNCHANGED;
 			return 0;
@@ -127,7 +131,7 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 			return JY_EDB;
 		bind_person_fields(st, p, 1);
 		db_bind_i64(st, 12, now_s());
-		db_bind_i64(st, 13, old.id);
+		db_bind_i64(st, 13, old->id);
 		rc = db_step(st, err);
 		db_done(st);
 		if (rc < 0)
@@ -136,8 +140,7 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 			*outcome = STORE_UPDATED;
 		return 0;
 	}
-	err_clear(err);
-	db_stmt *st = db_stmt_get(s->db, ins, err);
+	db_stmt *st = db_stmt_get(s->db, id ? ins : ins_quiet, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, p->school_id);
@@ -146,21 +149,41 @@ int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome
 	int64_t t = p->created_at ? p->created_at : now_s();
 	db_bind_i64(st, 14, t);
 	db_bind_i64(st, 15, p->updated_at ? p->updated_at : t);
-	rc = store_one_id(st, id, err);
+	if (id) {
+		rc = store_one_id(st, id, err);
+	} else {
+		rc = db_step(st, err);
+		db_done(st);
+		rc = rc < 0 ? rc : 0;
+	}
 	if (!rc && outcome)
 		*outcome = STORE_ADDED;
 	return rc;
 }
 
-/* The optional conditions every listing shares: parameters 2..10 of each
+int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome, jy_err *err)
+{
+	person_rec old;
+	int rc = store_person_find(s, p->school_id, p->number, &old, err);
+	if (rc && rc != JY_ENOENT)
+		return rc;
+	if (rc == JY_ENOENT)
+		err_clear(err);
+	return store_person_save(s, p, rc ? NULL : &old, id, outcome, err);
+}
+
+/* The optional conditions every listing shares (the casts tell PostgreSQL
+ * the type of a parameter that may be bound NULL): parameters 2..10 of each
  * statement (after the access-path key in 1; keyset id in 11, limit in 12).
  * q matches a prefix of the name or the number, as a range on the
  * (school_id, name) and (school_id, number) indexes: a search at a million
  * people stays an index lookup (a substring LIKE would scan them all). */
 #define PERSON_FILTER                                                                          \
-	" AND (?2 IS NULL OR p.kind = ?3)"                                                     \
-	" AND (?4 IS NULL OR (p.name >= ?5 AND p.name < ?6) OR (p.number >= ?7 AND p.number < ?8))" \
-	" AND (?9 IS NULL OR (',' || p.flags || ',') LIKE ('%,' || ?10 || ',%'))"
+	" AND (CAST(?2 AS TEXT) IS NULL OR p.kind = ?3)"                                       \
+	" AND (CAST(?4 AS TEXT) IS NULL OR (p.name >= ?5 AND p.name < ?6) OR "                 \
+	"(p.number >= ?7 AND p.number < ?8))"                                                  \
+	" AND (CAST(?9 AS TEXT) IS NULL OR "                                                   \
+	"(',' || p.flags || ',') LIKE ('%,' || CAST(?10 AS TEXT) || ',%'))"
 #define PERSON_PAGE " AND p.id > ?11 ORDER BY p.id LIMIT ?12"
 
 static const char list_school[] = PERSON_COLS "WHERE p.school_id = ?1" PERSON_FILTER PERSON_PAGE;
@@ -286,7 +309,7 @@ int store_person_find_duplicate(store *s, int64_t school_id, const char *name,
 {
 	static const char sql[] =
 		"SELECT number FROM person WHERE school_id = ? AND name = ? AND guardian_phone = ? "
-		"AND guardian_phone <> '' AND number <> ? ORDER BY +number LIMIT 1";
+		"AND guardian_phone <> '' AND number <> ? ORDER BY number || '' LIMIT 1";
 	other_number[0] = 0;
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)

@@ -111,7 +111,26 @@ static int migration_applied(store *s, int v, int *applied, jy_err *err)
 	return rc;
 }
 
+static int migrate(store *s, int *from, int *to, jy_err *err);
+
+/* On PostgreSQL, processes that open the same new database at once (a
+ * server's pool, a CLI beside it) migrate one after another: a session
+ * advisory lock serialises them.  SQLite's write lock does this by itself. */
 int store_migrate(store *s, int *from, int *to, jy_err *err)
+{
+	int pg = !strcmp(db_backend(s->db), "postgres");
+	if (pg) {
+		int rc = db_exec(s->db, "SELECT pg_advisory_lock(4242001)", err);
+		if (rc)
+			return rc;
+	}
+	int rc = migrate(s, from, to, err);
+	if (pg)
+		db_exec(s->db, "SELECT pg_advisory_unlock(4242001)", NULL);
+	return rc;
+}
+
+static int migrate(store *s, int *from, int *to, jy_err *err)
 {
 	static const char ins[] = "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)";
 	int cur = 0;

@@ -106,7 +106,8 @@ typedef struct place_rec {
 	int64_t occupants;  /* people assigned (dorm rooms), filled by get/list */
 } place_rec;
 
-/* Insert or update by (school, name); *id receives the place's id. */
+/* Insert or update by (school, name); *id receives the place's id (id may
+ * be NULL: then the write does not wait for it). */
 int store_place_upsert(store *s, const place_rec *p, int64_t *id, jy_err *err);
 int store_place_get(store *s, int64_t id, place_rec *out, jy_err *err);
 /* Find by name (JY_ENOENT when absent). */
@@ -144,6 +145,11 @@ enum store_outcome { STORE_ADDED = 1, STORE_UPDATED = 2, STORE_UNCHANGED = 3 };
 /* Insert or update by (school, number), including the key-group flags.
  * *outcome tells which; *id the person's id.  Both may be NULL. */
 int store_person_upsert(store *s, const person_rec *p, int64_t *id, int *outcome, jy_err *err);
+/* The same when the caller has already looked the number up: old is the
+ * stored person (NULL: none, insert).  With id NULL an insert does not wait
+ * for the new id (an import of many rows). */
+int store_person_save(store *s, const person_rec *p, const person_rec *old, int64_t *id,
+		      int *outcome, jy_err *err);
 int store_person_get(store *s, int64_t id, person_rec *out, jy_err *err);
 int store_person_find(store *s, int64_t school_id, const char *number, person_rec *out,
 		      jy_err *err);
@@ -181,6 +187,7 @@ typedef struct timetable_rec {
 	char class_name[96], place_name[96];
 } timetable_rec;
 
+/* id may be NULL (then the insert does not wait for it). */
 int store_timetable_add(store *s, const timetable_rec *t, int64_t *id, jy_err *err);
 typedef int (*store_timetable_cb)(void *ctx, const timetable_rec *t);
 /* class_id 0 = every class of the school. */

@@ -3,6 +3,8 @@
  */
 #include "testutil.h"
 
+#include "store/db.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,26 +90,40 @@ void tu_db(char *buf, size_t size, const char *dir, const char *name)
 #ifdef JINYUN_HAVE_PQ
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	char db[64], sql[128], msg[512];
-	snprintf(db, sizeof db, "jt_%ld_%lld_%ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
-	snprintf(sql, sizeof sql, "CREATE DATABASE %s", db);
+	char dbname[64], sql[128], msg[512];
+	snprintf(dbname, sizeof dbname, "jt_%ld_%lld_%ld", (long)getpid(), (long long)ts.tv_sec, ts.tv_nsec);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", dbname);
 	if (pg_admin(sql, msg, sizeof msg)) {
-		fprintf(stderr, "cannot create test database %s: %s\n", db, msg);
+		fprintf(stderr, "cannot create test database %s: %s\n", dbname, msg);
 		abort();
 	}
 	char list[600];
 	snprintf(list, sizeof list, "%s/.pgdb", dir);
 	FILE *f = fopen(list, "a");
 	if (f) {
-		fprintf(f, "%s\n", db);
+		fprintf(f, "%s\n", dbname);
 		fclose(f);
 	}
 	const char *base = getenv("JINYUN_TEST_PG");
-	snprintf(buf, size, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", db);
+	snprintf(buf, size, "%s%s%s", base, base[strlen(base) - 1] == '/' ? "" : "/", dbname);
 #else
 	fprintf(stderr, "JINYUN_TEST_PG is set but this build has no PostgreSQL support\n");
 	abort();
 #endif
+}
+
+int tu_sql(const char *url, const char *sql)
+{
+	db *d = NULL;
+	jy_err err;
+	err_clear(&err);
+	int rc = db_open(url, &d, &err);
+	if (!rc)
+		rc = db_exec(d, sql, &err);
+	db_close(d);
+	if (rc)
+		fprintf(stderr, "tu_sql: %s\n", err.msg);
+	return rc ? -1 : 0;
 }
 
 void tu_rmtree(const char *path)

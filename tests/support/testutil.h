@@ -31,6 +31,10 @@ char *tu_read_file(const char *path, size_t *len);
  */
 void tu_db(char *buf, size_t size, const char *dir, const char *name);
 
+/* Run SQL without results on the database tu_db gave (either backend);
+ * 0 or -1 with the error on stderr. */
+int tu_sql(const char *db, const char *sql);
+
 /* Is the suite running against PostgreSQL ($JINYUN_TEST_PG set)? */
 int tu_pg(void);
 

@@ -227,6 +227,41 @@ static void test_store_transaction_rollback_writes_nothing(void **state)
 	assert_int_equal(store_person_find(f->s, f->school, "TX1", &got, &err), JY_ENOENT);
 }
 
+/* Many inserts that wait for nothing (on PostgreSQL: pipelined, checked
+ * only when the pipeline is synchronised), then one that breaks a unique
+ * key: the failure is reported by the write or by the commit, the commit
+ * fails, and none of the rows is kept. */
+static void test_store_bulk_write_failing_late_writes_nothing(void **state)
+{
+	fx *f = *state;
+	jy_err err;
+	assert_int_equal(store_begin(f->s, &err), 0);
+	char no[16];
+	int rc = 0;
+	for (int i = 0; i < 2500 && !rc; i++) {
+		snprintf(no, sizeof no, "B%05d", i);
+		person_rec p = student(f, no, "钱多", f->class_a);
+		rc = store_person_save(f->s, &p, NULL, NULL, NULL, &err);
+	}
+	assert_int_equal(rc, 0);
+	person_rec dup = student(f, "B00007", "重复", f->class_b);
+	rc = store_person_save(f->s, &dup, NULL, NULL, NULL, &err);
+	if (rc == 0) {
+		rc = store_commit(f->s, &err);
+		assert_int_not_equal(rc, 0);
+	} else {
+		store_rollback(f->s);
+	}
+	assert_non_null(strstr(err.msg, "number")); /* the key that failed */
+	person_filter pf = { .school_id = f->school };
+	int64_t n = -1;
+	assert_int_equal(store_person_count(f->s, &pf, &n, &err), 0);
+	assert_int_equal(n, 0);
+	/* The handle works on afterwards. */
+	person_rec p = student(f, "AFTER", "孙立", f->class_a);
+	assert_int_equal(store_person_upsert(f->s, &p, NULL, NULL, &err), 0);
+}
+
 static void test_store_backup_is_a_usable_copy(void **state)
 {
 	fx *f = *state;
@@ -257,6 +292,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_sessions_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_audit_log_cannot_be_changed_or_deleted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_transaction_rollback_writes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_bulk_write_failing_late_writes_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_backup_is_a_usable_copy, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
