@@ -679,9 +679,13 @@ int store_district_alert_school_put(store *s, int64_t alert_id, int64_t school_i
 	static const char sql[] =
 		"INSERT INTO district_alert_school (alert_id, school_id, cases, first_date, last_date) "
 		"VALUES (?, ?, ?, ?, ?) ON CONFLICT (alert_id, school_id) DO UPDATE SET "
-		"cases = MAX(district_alert_school.cases, excluded.cases), "
-		"first_date = MIN(district_alert_school.first_date, excluded.first_date), "
-		"last_date = MAX(district_alert_school.last_date, excluded.last_date)";
+		/* CASE, not SQLite's two-argument MAX/MIN (PostgreSQL has GREATEST). */
+		"cases = CASE WHEN excluded.cases > district_alert_school.cases "
+		"THEN excluded.cases ELSE district_alert_school.cases END, "
+		"first_date = CASE WHEN excluded.first_date < district_alert_school.first_date "
+		"THEN excluded.first_date ELSE district_alert_school.first_date END, "
+		"last_date = CASE WHEN excluded.last_date > district_alert_school.last_date "
+		"THEN excluded.last_date ELSE district_alert_school.last_date END";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;

@@ -133,7 +133,7 @@ static int setup(void **state)
 {
 	(void)state;
 	fx.dir = tu_tmpdir();
-	snprintf(fx.db, sizeof fx.db, "%s/district.db", fx.dir);
+	tu_db(fx.db, sizeof fx.db, fx.dir, "district.db");
 	char args[1400];
 	snprintf(args, sizeof args, "demo --db %s --students 120 --days 3 --schools 3", fx.db);
 	if (run_ok(args, NULL))
@@ -517,6 +517,12 @@ static void test_export_needs_a_role_and_is_audited(void **state)
 static void test_purge_is_all_or_nothing_and_logged(void **state)
 {
 	(void)state;
+	if (tu_pg()) {
+		/* The purge lifts the gate readings' delete guard with SQLite
+		 * trigger statements, and this test copies the database file. */
+		printf("# skipped on PostgreSQL: jinyun purge is SQLite-only so far\n");
+		skip();
+	}
 	char args[4096], copy[700];
 	/* On a copy of the database, so the other tests keep their data. */
 	snprintf(copy, sizeof copy, "%s/purge.db", fx.dir);

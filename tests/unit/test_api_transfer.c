@@ -63,8 +63,8 @@ static int setup(void **state)
 	(void)state;
 	fx.dir = tu_tmpdir();
 	char *csv = tu_write_file(fx.dir, "roster.csv", roster_csv, (size_t)-1);
-	fx.db = malloc(strlen(fx.dir) + 16);
-	sprintf(fx.db, "%s/io.db", fx.dir);
+	fx.db = malloc(512);
+	tu_db(fx.db, 512, fx.dir, "io.db");
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), fx.db, csv);
 	free(csv);

@@ -101,7 +101,9 @@ static int login(const side *s, const char *user, char *cookie, size_t size)
 
 static int make_side(side *s, const char *name, const char *csv)
 {
-	snprintf(s->db, sizeof s->db, "%s/%s.db", fx.dir, name);
+	char file[80];
+	snprintf(file, sizeof file, "%s.db", name);
+	tu_db(s->db, sizeof s->db, fx.dir, file);
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), s->db, csv);
 	if (run_out(cmd, NULL, NULL))

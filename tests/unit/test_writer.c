@@ -80,7 +80,7 @@ static int setup(void **state)
 {
 	(void)state;
 	fx.dir = tu_tmpdir();
-	snprintf(fx.db, sizeof fx.db, "%s/w.db", fx.dir);
+	tu_db(fx.db, sizeof fx.db, fx.dir, "w.db");
 	if (import("roster", "r.csv", roster_csv) || import("batches", "b.csv", batches_csv) ||
 	    import("declarations", "d.csv", decl_csv))
 		return -1;
