@@ -18,6 +18,7 @@
 
 #include "domain/codes.h"
 #include "domain/return_plan.h"
+#include "store/digest.h"
 #include "util/date.h"
 
 #define MAX_REASONS 64
@@ -669,6 +670,12 @@ static int run_decl(void *vctx, const declaration_fact *d)
 int screening_run(store *s, int64_t school_id, const char *date, screening_row_cb cb, void *ctx,
 		  screening_summary *sum, jy_err *err)
 {
+	return screening_run_path(s, school_id, date, 1, cb, ctx, sum, err);
+}
+
+int screening_run_path(store *s, int64_t school_id, const char *date, int digests,
+		       screening_row_cb cb, void *ctx, screening_summary *sum, jy_err *err)
+{
 	memset(sum, 0, sizeof *sum);
 	run_ctx x;
 	memset(&x, 0, sizeof x);
@@ -709,7 +716,8 @@ int screening_run(store *s, int64_t school_id, const char *date, screening_row_c
 	char since[11];
 	date_format(x.rday - sc.max_window + 1, since);
 	x.cur = -1;
-	rc = store_declaration_facts(s, school_id, since, run_decl, &x, err);
+	rc = (digests ? store_declaration_digests : store_declaration_facts)(s, school_id, since,
+									     run_decl, &x, err);
 	if (!rc && x.cur_p)
 		run_screen(&x, x.cur_p);
 	for (size_t i = 0; !rc && i < x.n; i++)
