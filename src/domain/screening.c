@@ -595,6 +595,16 @@ static int cmp_old(const void *a, const void *b)
 	return (x->person_id > y->person_id) - (x->person_id < y->person_id);
 }
 
+/* snprintf "%s" without its cost (300,000 people × 4 texts a run). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 static int add_expected(void *vctx, const return_person *p)
 {
 	run_ctx *x = vctx;
@@ -611,10 +621,10 @@ static int add_expected(void *vctx, const return_person *p)
 	}
 	run_person *r = &x->people[x->n++];
 	r->id = p->id;
-	snprintf(r->number, sizeof r->number, "%s", p->number);
-	snprintf(r->name, sizeof r->name, "%s", p->name);
-	snprintf(r->class_name, sizeof r->class_name, "%s", p->class_name);
-	snprintf(r->kind, sizeof r->kind, "%s", p->kind);
+	copy_text(r->number, sizeof r->number, p->number);
+	copy_text(r->name, sizeof r->name, p->name);
+	copy_text(r->class_name, sizeof r->class_name, p->class_name);
+	copy_text(r->kind, sizeof r->kind, p->kind);
 	r->status = -1;
 	r->declared = 0;
 	r->reasons = NULL;

@@ -3,9 +3,10 @@
  *
  * A digest is text (both backends store it as TEXT): per declaration five
  * length-prefixed fields "len:bytes|" — kind, date_from, date_to, region,
- * symptoms — then the temperature as a C hex float (exact both ways) or "-"
- * when not given, then ";".  The lengths make any byte in a field safe; the
- * '|' after each field is where the reader puts the field's NUL.
+ * symptoms — then the temperature's 64 bits as 16 hex digits (exact both
+ * ways, and read without strtod) or "-" when not given, then ";".  The
+ * lengths make any byte in a field safe; the '|' after each field is where
+ * the reader puts the field's NUL.
  */
 #include "store/digest.h"
 
@@ -53,11 +54,18 @@ static void tb_fact(text_buf *b, db_stmt *st, int col)
 {
 	for (int i = 0; i < 5; i++)
 		tb_field(b, db_col_text(st, col + i));
-	char num[40];
-	if (db_col_is_null(st, col + 5))
+	if (db_col_is_null(st, col + 5)) {
 		tb_put(b, "-;", 2);
-	else
-		tb_put(b, num, (size_t)snprintf(num, sizeof num, "%a;", db_col_double(st, col + 5)));
+		return;
+	}
+	double t = db_col_double(st, col + 5);
+	uint64_t bits;
+	memcpy(&bits, &t, sizeof bits);
+	char hex[17];
+	for (int i = 15; i >= 0; i--, bits >>= 4)
+		hex[i] = "0123456789abcdef"[bits & 15];
+	hex[16] = ';';
+	tb_put(b, hex, sizeof hex);
 }
 
 static int digest_put(store *s, int64_t school_id, int64_t person_id, const text_buf *b, jy_err *err)
@@ -168,9 +176,11 @@ int store_digest_ensure(store *s, jy_err *err)
 /* One field "len:bytes|" at *p (inside [*p, end)), NUL-terminated in place. */
 static const char *field(char **p, char *end)
 {
-	char *e;
-	unsigned long n = strtoul(*p, &e, 10);
-	if (e == *p || *e != ':' || n >= (size_t)(end - e) || e[1 + n] != '|')
+	char *e = *p;
+	size_t n = 0;
+	while (e < end && *e >= '0' && *e <= '9' && n < ((size_t)1 << 40))
+		n = n * 10 + (size_t)(*e++ - '0');
+	if (e == *p || e >= end || *e != ':' || n >= (size_t)(end - e) - 1 || e[1 + n] != '|')
 		return NULL;
 	char *f = e + 1;
 	f[n] = 0;
@@ -194,13 +204,20 @@ static int digest_walk(int64_t person_id, char *text, size_t len, const char *si
 			f.temperature = -1;
 			p++;
 		} else {
-			char *e;
-			f.temperature = strtod(p, &e);
-			if (e == p)
+			if (end - p < 17)
 				goto bad;
-			p = e;
+			uint64_t bits = 0;
+			for (int i = 0; i < 16; i++) {
+				char c = p[i];
+				int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+				if (v < 0)
+					goto bad;
+				bits = bits << 4 | (uint64_t)v;
+			}
+			memcpy(&f.temperature, &bits, sizeof bits);
+			p += 16;
 		}
-		if (*p++ != ';')
+		if (p >= end || *p++ != ';')
 			goto bad;
 		if (strcmp(fs[2], since) < 0)
 			continue;

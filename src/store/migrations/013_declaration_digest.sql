@@ -4,7 +4,8 @@
 -- the same transaction as each declaration change (store/digest.c), so a
 -- screening run reads 300,000 short rows instead of 4.5 million index rows.
 -- facts: per declaration "len:kind|len:from|len:to|len:region|len:symptoms|"
--- then the temperature as a C hex float or "-" when not given, then ";".
+-- then the temperature's 64 bits as 16 hex digits or "-" when not given,
+-- then ";".
 CREATE TABLE declaration_digest (
   school_id BIGINT NOT NULL REFERENCES school(id),
   person_id BIGINT NOT NULL REFERENCES person(id),
