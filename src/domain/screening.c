@@ -221,7 +221,12 @@ static void symptom_names(const char *codes, char *zh, size_t zsize, char *en, s
 static void item_add(item_buf *b, const declaration_fact *d)
 {
 	int32_t from, to;
-	if (date_parse(d->date_from, &from) || date_parse(d->date_to, &to))
+	if (date_parse(d->date_from, &from))
+		return;
+	/* A day's report has one date twice: parse it once. */
+	if (!strcmp(d->date_to, d->date_from))
+		to = from;
+	else if (date_parse(d->date_to, &to))
 		return;
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
