@@ -82,6 +82,11 @@ typedef struct screening_summary {
  */
 int screening_run(store *s, int64_t school_id, const char *date, screening_row_cb cb, void *ctx,
 		  screening_summary *sum, jy_err *err);
+/* screening_run reading the declarations row by row (digests 0) instead of
+ * through the per-person digests (1, what screening_run does): the path
+ * before the digests, kept as the reference the tests compare against. */
+int screening_run_path(store *s, int64_t school_id, const char *date, int digests,
+		       screening_row_cb cb, void *ctx, screening_summary *sum, jy_err *err);
 
 /*
  * Lift a person's hold for a return date (NULL: their planned date, else

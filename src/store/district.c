@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 
+#include "store/digest.h"
 #include "store/store_int.h"
 
 /* ---- districts and schools ---- */
@@ -976,6 +977,9 @@ int store_purge(store *s, const char *cutoff, int64_t cutoff_at, int dry_run, pu
 	}
 	if (!rc && !dry_run && sqlite)
 		rc = db_exec(s->db, put_guard, err);
+	/* Declarations went without their digests: rebuild them on next read. */
+	if (!rc && !dry_run && out->declarations)
+		rc = store_digest_invalidate(s, err);
 	if (rc) {
 		store_rollback(s);
 		return rc;

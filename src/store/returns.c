@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 
+#include "store/digest.h"
 #include "store/store_int.h"
 
 static int run(db_stmt *st, jy_err *err)
@@ -182,11 +183,11 @@ static void decl_from_row(db_stmt *st, declaration_rec *d)
 	d->submitted_by = db_col_i64(st, 14);
 }
 
-int store_declaration_upsert(store *s, const declaration_rec *d, int64_t *id, int *outcome,
-			     jy_err *err)
+static int decl_upsert_row(store *s, const declaration_rec *d, int64_t *id, int *outcome,
+			   int64_t *school, jy_err *err)
 {
 	static const char find[] =
-		"SELECT id, temperature, symptoms, note, transport FROM declaration WHERE person_id = ? "
+		"SELECT id, temperature, symptoms, note, transport, school_id FROM declaration WHERE person_id = ? "
 		"AND kind = ? AND date_from = ? AND date_to = ? AND region = ?";
 	static const char ins[] =
 		"INSERT INTO declaration (school_id, person_id, kind, date_from, date_to, region, "
@@ -208,6 +209,7 @@ int store_declaration_upsert(store *s, const declaration_rec *d, int64_t *id, in
 	int same = 0;
 	if (rc == 1) {
 		old = db_col_i64(st, 0);
+		*school = db_col_i64(st, 5);
 		same = col_temp(st, 1) == d->temperature && !strcmp(db_col_text(st, 2), d->symptoms) &&
 		       !strcmp(db_col_text(st, 3), d->note) && !strcmp(db_col_text(st, 4), d->transport);
 	}
@@ -251,7 +253,29 @@ int store_declaration_upsert(store *s, const declaration_rec *d, int64_t *id, in
 	bind_id(st, 14, d->submitted_by);
 	if (outcome)
 		*outcome = STORE_ADDED;
+	*school = d->school_id;
 	return store_one_id(st, id, err);
+}
+
+/* The row and its person's digest (store/digest.h), in one transaction. */
+int store_declaration_upsert(store *s, const declaration_rec *d, int64_t *id, int *outcome,
+			     jy_err *err)
+{
+	int64_t school = 0;
+	int how = STORE_ADDED;
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	rc = decl_upsert_row(s, d, id, &how, &school, err);
+	if (!rc && how != STORE_UNCHANGED)
+		rc = store_digest_person(s, school, d->person_id, err);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	if (outcome)
+		*outcome = how;
+	return store_commit(s, err);
 }
 
 int store_declaration_get(store *s, int64_t id, declaration_rec *out, jy_err *err)
@@ -266,12 +290,38 @@ int store_declaration_get(store *s, int64_t id, declaration_rec *out, jy_err *er
 
 int store_declaration_delete(store *s, int64_t id, jy_err *err)
 {
+	static const char who[] = "SELECT school_id, person_id FROM declaration WHERE id = ?";
 	static const char sql[] = "DELETE FROM declaration WHERE id = ?";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	int rc = store_begin(s, err);
+	if (rc)
+		return rc;
+	db_stmt *st = db_stmt_get(s->db, who, err);
 	if (!st)
-		return JY_EDB;
-	db_bind_i64(st, 1, id);
-	return run(st, err);
+		rc = JY_EDB;
+	int64_t school = 0, person = 0;
+	if (!rc) {
+		db_bind_i64(st, 1, id);
+		rc = db_step(st, err);
+		if (rc == 1) {
+			school = db_col_i64(st, 0);
+			person = db_col_i64(st, 1);
+		}
+		db_done(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	if (!rc && !(st = db_stmt_get(s->db, sql, err)))
+		rc = JY_EDB;
+	if (!rc) {
+		db_bind_i64(st, 1, id);
+		rc = run(st, err);
+	}
+	if (!rc && person)
+		rc = store_digest_person(s, school, person, err);
+	if (rc) {
+		store_rollback(s);
+		return rc;
+	}
+	return store_commit(s, err);
 }
 
 static int decl_walk(db_stmt *st, store_declaration_cb cb, void *ctx, jy_err *err)

@@ -9,6 +9,7 @@
  * schema_version, so a migration is applied whole or not at all; running
  * `init` twice, or starting the server on a current database, changes nothing.
  */
+#include "store/db_int.h"
 #include "store/store_int.h"
 
 #include <stdlib.h>
@@ -52,7 +53,8 @@ int store_open(const char *url, store **out, jy_err *err)
 	store *s = calloc(1, sizeof *s);
 	if (!s)
 		return err_set(err, JY_ENOMEM, "out of memory");
-	int rc = db_open(url, &s->db, err);
+	s->url = strdup(url);
+	int rc = s->url ? db_open(url, &s->db, err) : err_set(err, JY_ENOMEM, "out of memory");
 	if (!rc)
 		rc = store_migrate(s, NULL, NULL, err);
 	if (rc) {
@@ -68,7 +70,17 @@ void store_close(store *s)
 	if (!s)
 		return;
 	db_close(s->db);
+	free(s->url);
 	free(s);
+}
+
+int store_open_again(store *s, store **out, jy_err *err)
+{
+	*out = NULL;
+	if (s->db->tx_depth > 0 || strcmp(db_backend(s->db), "sqlite") || !s->url[0] ||
+	    !strcmp(s->url, ":memory:") || !strncmp(s->url, "file:", 5))
+		return err_set(err, JY_EINVAL, "no second connection here");
+	return store_open(s->url, out, err);
 }
 
 const char *store_backend(const store *s)
