@@ -352,6 +352,12 @@ static void test_a_damaged_digest_is_an_error(void **state)
 
 int main(void)
 {
+	if (tu_pg()) {
+		/* The comparison is with SQLite's declaration index order, and
+		 * the damage and migration cases edit the file with sqlite3. */
+		printf("1..0 # SKIP on PostgreSQL: compares with the SQLite row order\n");
+		return 0;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_digests_give_the_same_facts_and_results_as_the_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_purge_or_a_migration_rebuilds_the_digests, setup, teardown),
