@@ -874,41 +874,73 @@ int store_device_list(store *s, int64_t school_id, store_device_cb cb, void *ctx
 	return rc < 0 ? rc : 0;
 }
 
-/* The return date of p as an expression: the class's batch, the first batch
- * for staff, the reading's day (?3) without a plan. */
-#define GATE_RDATE                                                                             \
-	"(CASE WHEN NOT EXISTS (SELECT 1 FROM return_batch WHERE school_id = p.school_id) THEN ? " \
-	"WHEN p.kind = 'staff' THEN (SELECT MIN(return_date) FROM return_batch WHERE school_id = p.school_id) " \
-	"ELSE (SELECT b.return_date FROM return_batch_class bc JOIN return_batch b ON b.id = bc.batch_id " \
-	"WHERE bc.class_id = p.class_id) END)"
+/* The school's side of a gate decision: its first return date (NULL when
+ * it has no return plan) and its newest screening version.  Two small
+ * lookups; read on every reading, inside its transaction, so a plan or a
+ * risk list published a moment ago is seen. */
+static int gate_school(store *s, int64_t school_id, int *plan, char first[11], int64_t *version,
+		       jy_err *err)
+{
+	static const char sql[] =
+		"SELECT (SELECT MIN(return_date) FROM return_batch WHERE school_id = ?1), "
+		"(SELECT COALESCE(MAX(id), 0) FROM screen_version WHERE school_id IS NULL OR school_id = ?1)";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	int rc = db_step(st, err);
+	if (rc == 1) {
+		*plan = !db_col_is_null(st, 0);
+		snprintf(first, 11, "%s", db_col_text(st, 0));
+		*version = db_col_i64(st, 1);
+		rc = 0;
+	} else if (rc == 0) {
+		rc = err_set(err, JY_EDB, "no row");
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The person by number or card, with what the gate needs of them in one
+ * row: the class's batch date, an open stay in the observation room, and
+ * the stored screening result for the date the reading is judged against
+ * (?2: the reading's day without a plan, the first batch for staff, else
+ * the class's batch; ?3 is 1 when there is a plan). */
 #define GATE_PERSON_SQL(key)                                                                   \
 	"SELECT p.id, COALESCE(p.class_id, 0), p.kind, p.number, p.name, p.active, "            \
-	"CASE WHEN EXISTS (SELECT 1 FROM return_batch WHERE school_id = p.school_id) THEN 1 ELSE 0 END, " \
-	"COALESCE(" GATE_RDATE ", ''), "                                                          \
+	"COALESCE(b.return_date, ''), "                                                           \
 	"CASE WHEN EXISTS (SELECT 1 FROM observation_stay o WHERE o.person_id = p.id "          \
 	"AND o.ended_at IS NULL) THEN 1 ELSE 0 END, "                                             \
-	"COALESCE((SELECT r.status FROM screen_result r WHERE r.person_id = p.id "              \
-	"AND r.return_date = " GATE_RDATE "), ''), "                                              \
-	"COALESCE((SELECT r.config_version FROM screen_result r WHERE r.person_id = p.id "      \
-	"AND r.return_date = " GATE_RDATE "), 0), "                                               \
-	"(SELECT COALESCE(MAX(v.id), 0) FROM screen_version v WHERE v.school_id IS NULL "      \
-	"OR v.school_id = p.school_id) "                                                          \
-	"FROM person p WHERE p.school_id = ? AND p." key " = ?"
+	"COALESCE(r.status, ''), COALESCE(r.config_version, 0) "                                  \
+	"FROM person p "                                                                          \
+	"LEFT JOIN return_batch_class bc ON bc.class_id = p.class_id "                           \
+	"LEFT JOIN return_batch b ON b.id = bc.batch_id "                                         \
+	"LEFT JOIN screen_result r ON r.person_id = p.id AND r.return_date = "                    \
+	"(CASE WHEN ?3 = 0 OR p.kind = 'staff' THEN ?2 ELSE b.return_date END) "                  \
+	"WHERE p.school_id = ?1 AND p." key " = ?4"
 
 int store_gate_person(store *s, int64_t school_id, const char *ref, const char *day, gate_person *out,
 		      jy_err *err)
 {
 	static const char by_number[] = GATE_PERSON_SQL("number");
 	static const char by_card[] = GATE_PERSON_SQL("card_no");
+	int plan = 0;
+	char first[11];
+	int64_t version = 0;
+	int rc = gate_school(s, school_id, &plan, first, &version, err);
+	if (rc)
+		return rc;
 	for (int pass = 0; pass < 2; pass++) {
 		db_stmt *st = db_stmt_get(s->db, pass ? by_card : by_number, err);
 		if (!st)
 			return JY_EDB;
-		for (int i = 1; i <= 3; i++)
-			db_bind_text(st, i, day);
-		db_bind_i64(st, 4, school_id);
-		db_bind_text(st, 5, ref);
-		int rc = db_step(st, err);
+		/* Staff are judged against the first batch; everybody against
+		 * the day itself without a plan. */
+		db_bind_i64(st, 1, school_id);
+		db_bind_text(st, 2, plan ? first : day);
+		db_bind_i64(st, 3, plan);
+		db_bind_text(st, 4, ref);
+		rc = db_step(st, err);
 		if (rc == 1) {
 			out->id = db_col_i64(st, 0);
 			out->class_id = db_col_i64(st, 1);
@@ -916,14 +948,17 @@ int store_gate_person(store *s, int64_t school_id, const char *ref, const char *
 			COPY_COL(out->number, st, 3);
 			COPY_COL(out->name, st, 4);
 			out->active = (int)db_col_i64(st, 5);
-			out->plan = (int)db_col_i64(st, 6);
-			COPY_COL(out->return_date, st, 7);
-			out->under_observation = (int)db_col_i64(st, 8);
-			COPY_COL(out->status, st, 9);
-			out->config_version = db_col_i64(st, 10);
-			out->current_version = db_col_i64(st, 11);
-			if (!out->plan)
+			out->plan = plan;
+			if (!plan)
 				out->return_date[0] = 0;
+			else if (!strcmp(out->kind, "staff"))
+				snprintf(out->return_date, sizeof out->return_date, "%s", first);
+			else
+				COPY_COL(out->return_date, st, 6);
+			out->under_observation = (int)db_col_i64(st, 7);
+			COPY_COL(out->status, st, 8);
+			out->config_version = db_col_i64(st, 9);
+			out->current_version = version;
 		}
 		db_done(st);
 		if (rc < 0)
@@ -934,12 +969,16 @@ int store_gate_person(store *s, int64_t school_id, const char *ref, const char *
 	return err_set(err, JY_ENOENT, "查无此人 (no such person)");
 }
 
+#define GATE_READING_INSERT                                                                    \
+	"INSERT INTO gate_reading (school_id, device_id, person_id, person_ref, temperature, at, "  \
+	"date, decision, reason, ip, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+
 int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO gate_reading (school_id, device_id, person_id, person_ref, temperature, at, "
-		"date, decision, reason, ip, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	static const char returning[] = GATE_READING_INSERT " RETURNING id";
+	static const char plain[] = GATE_READING_INSERT;
+	int last_id = db_has_last_id(s->db); /* once per reading of the rush */
+	db_stmt *st = db_stmt_get(s->db, last_id ? plain : returning, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, r->school_id);
@@ -953,7 +992,15 @@ int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_
 	db_bind_text(st, 9, r->reason);
 	db_bind_text(st, 10, r->ip);
 	db_bind_i64(st, 11, r->received_at ? r->received_at : now_s());
-	return store_one_id(st, id, err);
+	if (!last_id)
+		return store_one_id(st, id, err);
+	int rc = db_step(st, err);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (id)
+		*id = db_last_id(s->db);
+	return 0;
 }
 
 int store_gate_reading_last(store *s, int64_t person_id, int64_t since, int64_t until,

@@ -211,6 +211,11 @@ static int64_t lite_changes(db *d)
 	return sqlite3_changes64(L(d)->conn);
 }
 
+static int64_t lite_last_id(db *d)
+{
+	return sqlite3_last_insert_rowid(L(d)->conn);
+}
+
 static int lite_checkpoint(db *d, jy_err *err)
 {
 	int rc = sqlite3_wal_checkpoint_v2(L(d)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -267,6 +272,7 @@ static const struct db_ops lite_ops = {
 	.col_is_null = lite_col_is_null,
 	.done = lite_done,
 	.changes = lite_changes,
+	.last_id = lite_last_id,
 	.checkpoint = lite_checkpoint,
 	.set_autocheckpoint = lite_set_autocheckpoint,
 	.backup = lite_backup,
