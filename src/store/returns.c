@@ -65,6 +65,7 @@ int store_batch_upsert(store *s, int64_t school_id, const char *name, const char
 		"INSERT INTO return_batch (school_id, name, return_date) VALUES (?,?,?) "
 		"ON CONFLICT (school_id, name) DO UPDATE SET return_date = excluded.return_date "
 		"RETURNING id";
+	store_gate_cache_drop(s);
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -453,6 +454,7 @@ int store_screen_version_add(store *s, int64_t school_id, const char *kind, int6
 	static const char sql[] =
 		"INSERT INTO screen_version (school_id, kind, created_at, created_by, source, note) "
 		"VALUES (?,?,?,?,?,?) RETURNING id";
+	store_gate_cache_drop(s);
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -814,12 +816,79 @@ int store_hold_lift_list(store *s, int64_t school_id, int64_t person_id, store_h
 
 /* ---- gate ---- */
 
+/*
+ * The gate cache (store_int.h): direct-mapped tables of the enabled devices
+ * by token hash and of the schools' plan and screening version.  Valid
+ * while the handle's data_version is the one it was filled under: another
+ * connection's commit (an import of batches, a device disabled with SQL,
+ * a risk list published) changes it.  This handle's own writes of those
+ * rows go through store_batch_upsert, store_screen_version_add and
+ * store_device_add, which drop it, as does a rollback.  Saves the token's
+ * lookup and the school's two subqueries on every reading of the rush.
+ */
+#define GATE_CACHE_DEVICES 256
+#define GATE_CACHE_SCHOOLS 64
+#define GATE_HASH_HEX 65 /* SHA-256 in hex, and the NUL */
+
+struct gate_cache {
+	int64_t data_version; /* -1: empty */
+	struct {
+		char hash[GATE_HASH_HEX];
+		gate_device_rec dev;
+	} dev[GATE_CACHE_DEVICES];
+	struct {
+		int64_t school_id; /* 0: empty */
+		int plan;
+		char first[11];
+		int64_t version;
+	} school[GATE_CACHE_SCHOOLS];
+};
+
+void store_gate_cache_drop(store *s)
+{
+	if (s->gate)
+		s->gate->data_version = -1;
+}
+
+/* The cache of s, emptied when another connection has committed since it
+ * was filled; NULL when the backend cannot tell (nothing is cached). */
+static gate_cache *gate_cache_get(store *s)
+{
+	int64_t v = db_data_version(s->db);
+	if (v < 0)
+		return NULL;
+	if (!s->gate) {
+		s->gate = malloc(sizeof *s->gate);
+		if (!s->gate)
+			return NULL;
+		s->gate->data_version = -1;
+	}
+	gate_cache *c = s->gate;
+	if (c->data_version != v) {
+		for (int i = 0; i < GATE_CACHE_DEVICES; i++)
+			c->dev[i].hash[0] = 0;
+		for (int i = 0; i < GATE_CACHE_SCHOOLS; i++)
+			c->school[i].school_id = 0;
+		c->data_version = v;
+	}
+	return c;
+}
+
+static unsigned cache_slot(const char *hex, unsigned n)
+{
+	unsigned h = 0;
+	for (int i = 0; i < 8 && hex[i]; i++)
+		h = h * 16 + (unsigned)(hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 0x20) - 'a' + 10);
+	return h % n;
+}
+
 int store_device_add(store *s, const gate_device_rec *d, const char *token_hash, int64_t *id,
 		     jy_err *err)
 {
 	static const char sql[] =
 		"INSERT INTO gate_device (school_id, name, gate, place_id, token_hash, created_at) "
 		"VALUES (?,?,?,?,?,?) RETURNING id";
+	store_gate_cache_drop(s);
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -846,7 +915,7 @@ static void device_from_row(db_stmt *st, gate_device_rec *d)
 #define DEVICE_COLS                                                                            \
 	"SELECT id, school_id, COALESCE(place_id, 0), created_at, name, gate, disabled FROM gate_device "
 
-int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
+static int device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
 {
 	static const char sql[] = DEVICE_COLS "WHERE token_hash = ? AND disabled = 0";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
@@ -854,6 +923,22 @@ int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out
 		return JY_EDB;
 	db_bind_text(st, 1, token_hash);
 	ONE_ROW(st, err, device_from_row(st, out), "设备令牌无效 (no such device token)");
+}
+
+int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
+{
+	gate_cache *c = strlen(token_hash) == GATE_HASH_HEX - 1 ? gate_cache_get(s) : NULL;
+	unsigned slot = c ? cache_slot(token_hash, GATE_CACHE_DEVICES) : 0;
+	if (c && !strcmp(c->dev[slot].hash, token_hash)) {
+		*out = c->dev[slot].dev;
+		return 0;
+	}
+	int rc = device_by_token(s, token_hash, out, err);
+	if (!rc && c) { /* only enabled devices are kept, never a miss */
+		memcpy(c->dev[slot].hash, token_hash, GATE_HASH_HEX);
+		c->dev[slot].dev = *out;
+	}
+	return rc;
 }
 
 int store_device_list(store *s, int64_t school_id, store_device_cb cb, void *ctx, jy_err *err)
@@ -876,14 +961,22 @@ int store_device_list(store *s, int64_t school_id, store_device_cb cb, void *ctx
 
 /* The school's side of a gate decision: its first return date (NULL when
  * it has no return plan) and its newest screening version.  Two small
- * lookups; read on every reading, inside its transaction, so a plan or a
- * risk list published a moment ago is seen. */
+ * lookups, kept in the gate cache (a plan or a risk list published on
+ * another connection empties it, so the next reading sees it). */
 static int gate_school(store *s, int64_t school_id, int *plan, char first[11], int64_t *version,
 		       jy_err *err)
 {
 	static const char sql[] =
 		"SELECT (SELECT MIN(return_date) FROM return_batch WHERE school_id = ?1), "
 		"(SELECT COALESCE(MAX(id), 0) FROM screen_version WHERE school_id IS NULL OR school_id = ?1)";
+	gate_cache *c = gate_cache_get(s);
+	unsigned slot = (unsigned)((uint64_t)school_id % GATE_CACHE_SCHOOLS);
+	if (c && c->school[slot].school_id == school_id) {
+		*plan = c->school[slot].plan;
+		memcpy(first, c->school[slot].first, 11);
+		*version = c->school[slot].version;
+		return 0;
+	}
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -894,6 +987,12 @@ static int gate_school(store *s, int64_t school_id, int *plan, char first[11], i
 		snprintf(first, 11, "%s", db_col_text(st, 0));
 		*version = db_col_i64(st, 1);
 		rc = 0;
+		if (c) {
+			c->school[slot].school_id = school_id;
+			c->school[slot].plan = *plan;
+			memcpy(c->school[slot].first, first, 11);
+			c->school[slot].version = *version;
+		}
 	} else if (rc == 0) {
 		rc = err_set(err, JY_EDB, "no row");
 	}

@@ -68,6 +68,7 @@ void store_close(store *s)
 	if (!s)
 		return;
 	db_close(s->db);
+	free(s->gate);
 	free(s);
 }
 
@@ -180,6 +181,7 @@ int store_commit(store *s, jy_err *err)
 
 void store_rollback(store *s)
 {
+	store_gate_cache_drop(s);
 	db_rollback(s->db);
 }
 

@@ -11,9 +11,20 @@
 #include "store/db.h"
 #include "store/store.h"
 
+typedef struct gate_cache gate_cache;
+
 struct store {
 	db *db;
+	/* What every gate reading reads and the readings never change (the
+	 * devices, the schools' plans and screening versions), kept while no
+	 * other connection has committed (db_data_version) and dropped by
+	 * this handle's own writes of them and by any rollback (returns.c). */
+	gate_cache *gate;
 };
+
+/* Forget the gate cache of s (after a write of a device, a batch or a
+ * screening version on s, and on rollback). */
+void store_gate_cache_drop(store *s);
 
 /* Copy a column's text into a fixed buffer (truncating safely). */
 #define COPY_COL(dst, st, col) snprintf((dst), sizeof(dst), "%s", db_col_text((st), (col)))
