@@ -176,7 +176,10 @@ int store_begin(store *s, jy_err *err)
 
 int store_commit(store *s, jy_err *err)
 {
-	return db_commit(s->db, err);
+	int rc = db_commit(s->db, err);
+	if (rc) /* rolled back: the gate cache may hold what was not stored */
+		store_gate_cache_drop(s);
+	return rc;
 }
 
 void store_rollback(store *s)

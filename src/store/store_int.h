@@ -23,7 +23,7 @@ struct store {
 };
 
 /* Forget the gate cache of s (after a write of a device, a batch or a
- * screening version on s, and on rollback). */
+ * screening version on s, on rollback and on a failed commit). */
 void store_gate_cache_drop(store *s);
 
 /* Copy a column's text into a fixed buffer (truncating safely). */
