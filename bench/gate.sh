@@ -27,7 +27,9 @@
 #      the requests in flight when it stops (at most one per connection),
 #      which the server still stores: stored - answered must be 0..conns;
 #   6. the same load with one connection (latency without queueing).
-# The load average is printed before and after each run.
+# The load average is printed before and after each run, and the server's
+# CPU per reading by thread (the group-commit writer, the HTTP threads;
+# from /proc): on a shared machine that is the steadier figure.
 # Everything goes to 127.0.0.1.  A trap stops the server it started (by PID)
 # and removes its temp dir.
 set -u -o pipefail
@@ -80,6 +82,23 @@ start_server() {
 
 stored() { "$BIN" export gate-readings --db "$DB" --format csv | tail -n +2 | wc -l; }
 
+# CPU ticks of the server's threads by name (jy-writer, MHD-worker, …):
+# "name ticks" lines, from /proc (utime + stime).
+thread_ticks() {
+	for t in /proc/"$SERVE_PID"/task/*; do
+		echo "$(cat "$t/comm" 2>/dev/null) $(awk '{ print $14 + $15 }' "$t/stat" 2>/dev/null)"
+	done | awk 'NF == 2 { a[$1] += $2 } END { for (k in a) print k, a[k] }'
+}
+# µs of CPU per reading of the writer and of the HTTP threads between two
+# thread_ticks snapshots: CPU time does not depend on what else the machine
+# runs as much as readings/s does.
+cpu_per_reading() { # BEFORE AFTER READINGS
+	awk -v n="$3" -v hz="$(getconf CLK_TCK)" '
+		FNR == NR { b[$1] = $2; next }
+		{ d = ($2 - b[$1]) * 1e6 / hz / n; if ($1 == "jy-writer") w += d; else if ($1 == "MHD-worker") m += d; else o += d }
+		END { printf "writer %.0f us, HTTP threads %.0f us, other %.0f us", w, m, o }' <(echo "$1") <(echo "$2")
+}
+
 echo "== gate.sh: $(nproc) cores, $("$BIN" --version), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== 1. a school of $PEOPLE students, screened for 2020-05-12"
 t0=$SECONDS
@@ -117,6 +136,8 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	before=$(stored)
 	echo "== $3: wrk -t$1 -c$2 -d$DURATION --latency"
 	echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+	local t0
+	t0=$(thread_ticks)
 	GATE_TOKEN=$TOKENS GATE_PEOPLE=$PEOPLE wrk -t"$1" -c"$2" -d"$DURATION" --timeout 5s --latency \
 		-s "$ROOT/bench/gate.lua" "$URL" | tee "$T/wrk.txt"
 	REQS=$(awk '/requests in/ { print $1 }' "$T/wrk.txt")
@@ -126,6 +147,8 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	ERRS=$(awk '/Socket errors/ { print }' "$T/wrk.txt")
 	LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "   load average after: $LOAD"
+	CPU=$(cpu_per_reading "$t0" "$(thread_ticks)" "${REQS:-1}")
+	echo "   server CPU per reading: $CPU"
 	# Durability: kill the server without a clean shutdown, then count.
 	stop_server KILL
 	after=$(stored)
@@ -141,7 +164,7 @@ H_P99=$(awk '$1 == "99%" { print $2 }' "$T/wrk.txt")
 H_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run_wrk 2 64 "4. the rush, $DEVICES terminals"
-R_RPS=$RPS R_P99=$P99 R_REQS=$REQS R_STORED=$STORED R_NON2XX=${NON2XX:-0} R_LOAD=$LOAD
+R_RPS=$RPS R_P99=$P99 R_REQS=$REQS R_STORED=$STORED R_NON2XX=${NON2XX:-0} R_LOAD=$LOAD R_CPU=$CPU
 run_wrk 1 1 "6. one terminal at a time"
 S_RPS=$RPS S_P99=$P99
 
@@ -149,6 +172,7 @@ echo
 echo "== Summary: gate readings over HTTP (run took $SECONDS s; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "   ceiling, GET /healthz, 64 connections: $H_RPS req/s, p99 $H_P99 (load $H_LOAD)"
 echo "   64 connections: $R_RPS readings/s (goal >= 20000), p99 $R_P99 (goal < 10ms), non-2xx ${R_NON2XX} (load $R_LOAD)"
+echo "   server CPU per reading, 64 connections: $R_CPU"
 awk -v r="$R_RPS" -v h="$H_RPS" 'BEGIN { if (h > 0) printf "   readings/s against the ceiling: %.2f\n", r / h }'
 INFLIGHT=$((R_STORED - R_REQS))
 echo "   answered 200 by wrk: $((R_REQS - R_NON2XX)); stored after SIGKILL: $R_STORED (in flight when wrk stopped: $INFLIGHT)"

@@ -124,6 +124,7 @@ static void deferred_run_now(store *st, http_deferred *d)
 static void *checkpointer(void *arg)
 {
 	server *s = arg;
+	pthread_setname_np(pthread_self(), "jy-ckpt");
 	pthread_mutex_lock(&s->ckpt_mu);
 	while (!s->stopping) {
 		struct timespec ts;

@@ -108,6 +108,21 @@ int64_t db_changes(db *d)
 	return d->ops->changes(d);
 }
 
+int db_has_last_id(const db *d)
+{
+	return d->ops->last_id != NULL;
+}
+
+int64_t db_last_id(db *d)
+{
+	return d->ops->last_id ? d->ops->last_id(d) : 0;
+}
+
+int64_t db_data_version(db *d)
+{
+	return d->ops->data_version ? d->ops->data_version(d) : -1;
+}
+
 int db_begin(db *d, jy_err *err)
 {
 	if (d->tx_depth++ > 0)

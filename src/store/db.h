@@ -60,6 +60,18 @@ void db_done(db_stmt *st);
 /* Rows changed by the last INSERT/UPDATE/DELETE on this handle. */
 int64_t db_changes(db *d);
 
+/* Does the backend tell the rowid of the last INSERT without RETURNING
+ * (SQLite: RETURNING builds a temporary table per execution, a third of
+ * the cost of a small insert)?  Then db_last_id gives it. */
+int db_has_last_id(const db *d);
+int64_t db_last_id(db *d);
+
+/* A number that changes whenever another connection (or process) has
+ * committed to the database since it was last read on this handle; the
+ * handle's own commits leave it (SQLite's PRAGMA data_version).  -1 when
+ * the backend has none or it cannot be read: cache nothing then. */
+int64_t db_data_version(db *d);
+
 /* Transactions nest by counting: only the outermost begin/commit reach the
  * database; a rollback at any depth rolls back everything at once. */
 int db_begin(db *d, jy_err *err);

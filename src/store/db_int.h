@@ -26,6 +26,8 @@ struct db_ops {
 	int (*col_is_null)(db_stmt *st, int col);
 	void (*done)(db_stmt *st);
 	int64_t (*changes)(db *d);
+	int64_t (*last_id)(db *d);	/* NULL: the backend has none (use RETURNING) */
+	int64_t (*data_version)(db *d);	/* NULL: none (nothing is cached) */
 	int (*checkpoint)(db *d, jy_err *err);
 	void (*set_autocheckpoint)(db *d, int pages);
 	int (*backup)(db *d, const char *path, jy_err *err);

@@ -66,6 +66,7 @@ int store_batch_upsert(store *s, int64_t school_id, const char *name, const char
 		"INSERT INTO return_batch (school_id, name, return_date) VALUES (?,?,?) "
 		"ON CONFLICT (school_id, name) DO UPDATE SET return_date = excluded.return_date "
 		"RETURNING id";
+	store_gate_cache_drop(s);
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -503,6 +504,7 @@ int store_screen_version_add(store *s, int64_t school_id, const char *kind, int6
 	static const char sql[] =
 		"INSERT INTO screen_version (school_id, kind, created_at, created_by, source, note) "
 		"VALUES (?,?,?,?,?,?) RETURNING id";
+	store_gate_cache_drop(s);
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -864,12 +866,79 @@ int store_hold_lift_list(store *s, int64_t school_id, int64_t person_id, store_h
 
 /* ---- gate ---- */
 
+/*
+ * The gate cache (store_int.h): direct-mapped tables of the enabled devices
+ * by token hash and of the schools' plan and screening version.  Valid
+ * while the handle's data_version is the one it was filled under: another
+ * connection's commit (an import of batches, a device disabled with SQL,
+ * a risk list published) changes it.  This handle's own writes of those
+ * rows go through store_batch_upsert, store_screen_version_add and
+ * store_device_add, which drop it, as does a rollback.  Saves the token's
+ * lookup and the school's two subqueries on every reading of the rush.
+ */
+#define GATE_CACHE_DEVICES 256
+#define GATE_CACHE_SCHOOLS 64
+#define GATE_HASH_HEX 65 /* SHA-256 in hex, and the NUL */
+
+struct gate_cache {
+	int64_t data_version; /* -1: empty */
+	struct {
+		char hash[GATE_HASH_HEX];
+		gate_device_rec dev;
+	} dev[GATE_CACHE_DEVICES];
+	struct {
+		int64_t school_id; /* 0: empty */
+		int plan;
+		char first[11];
+		int64_t version;
+	} school[GATE_CACHE_SCHOOLS];
+};
+
+void store_gate_cache_drop(store *s)
+{
+	if (s->gate)
+		s->gate->data_version = -1;
+}
+
+/* The cache of s, emptied when another connection has committed since it
+ * was filled; NULL when the backend cannot tell (nothing is cached). */
+static gate_cache *gate_cache_get(store *s)
+{
+	int64_t v = db_data_version(s->db);
+	if (v < 0)
+		return NULL;
+	if (!s->gate) {
+		s->gate = malloc(sizeof *s->gate);
+		if (!s->gate)
+			return NULL;
+		s->gate->data_version = -1;
+	}
+	gate_cache *c = s->gate;
+	if (c->data_version != v) {
+		for (int i = 0; i < GATE_CACHE_DEVICES; i++)
+			c->dev[i].hash[0] = 0;
+		for (int i = 0; i < GATE_CACHE_SCHOOLS; i++)
+			c->school[i].school_id = 0;
+		c->data_version = v;
+	}
+	return c;
+}
+
+static unsigned cache_slot(const char *hex, unsigned n)
+{
+	unsigned h = 0;
+	for (int i = 0; i < 8 && hex[i]; i++)
+		h = h * 16 + (unsigned)(hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 0x20) - 'a' + 10);
+	return h % n;
+}
+
 int store_device_add(store *s, const gate_device_rec *d, const char *token_hash, int64_t *id,
 		     jy_err *err)
 {
 	static const char sql[] =
 		"INSERT INTO gate_device (school_id, name, gate, place_id, token_hash, created_at) "
 		"VALUES (?,?,?,?,?,?) RETURNING id";
+	store_gate_cache_drop(s);
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -896,7 +965,7 @@ static void device_from_row(db_stmt *st, gate_device_rec *d)
 #define DEVICE_COLS                                                                            \
 	"SELECT id, school_id, COALESCE(place_id, 0), created_at, name, gate, disabled FROM gate_device "
 
-int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
+static int device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
 {
 	static const char sql[] = DEVICE_COLS "WHERE token_hash = ? AND disabled = 0";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
@@ -904,6 +973,22 @@ int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out
 		return JY_EDB;
 	db_bind_text(st, 1, token_hash);
 	ONE_ROW(st, err, device_from_row(st, out), "设备令牌无效 (no such device token)");
+}
+
+int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
+{
+	gate_cache *c = strlen(token_hash) == GATE_HASH_HEX - 1 ? gate_cache_get(s) : NULL;
+	unsigned slot = c ? cache_slot(token_hash, GATE_CACHE_DEVICES) : 0;
+	if (c && !strcmp(c->dev[slot].hash, token_hash)) {
+		*out = c->dev[slot].dev;
+		return 0;
+	}
+	int rc = device_by_token(s, token_hash, out, err);
+	if (!rc && c) { /* only enabled devices are kept, never a miss */
+		memcpy(c->dev[slot].hash, token_hash, GATE_HASH_HEX);
+		c->dev[slot].dev = *out;
+	}
+	return rc;
 }
 
 int store_device_list(store *s, int64_t school_id, store_device_cb cb, void *ctx, jy_err *err)
@@ -924,41 +1009,87 @@ int store_device_list(store *s, int64_t school_id, store_device_cb cb, void *ctx
 	return rc < 0 ? rc : 0;
 }
 
-/* The return date of p as an expression: the class's batch, the first batch
- * for staff, the reading's day (?3) without a plan. */
-#define GATE_RDATE                                                                             \
-	"(CASE WHEN NOT EXISTS (SELECT 1 FROM return_batch WHERE school_id = p.school_id) THEN ? " \
-	"WHEN p.kind = 'staff' THEN (SELECT MIN(return_date) FROM return_batch WHERE school_id = p.school_id) " \
-	"ELSE (SELECT b.return_date FROM return_batch_class bc JOIN return_batch b ON b.id = bc.batch_id " \
-	"WHERE bc.class_id = p.class_id) END)"
+/* The school's side of a gate decision: its first return date (NULL when
+ * it has no return plan) and its newest screening version.  Two small
+ * lookups, kept in the gate cache (a plan or a risk list published on
+ * another connection empties it, so the next reading sees it). */
+static int gate_school(store *s, int64_t school_id, int *plan, char first[11], int64_t *version,
+		       jy_err *err)
+{
+	static const char sql[] =
+		"SELECT (SELECT MIN(return_date) FROM return_batch WHERE school_id = ?1), "
+		"(SELECT COALESCE(MAX(id), 0) FROM screen_version WHERE school_id IS NULL OR school_id = ?1)";
+	gate_cache *c = gate_cache_get(s);
+	unsigned slot = (unsigned)((uint64_t)school_id % GATE_CACHE_SCHOOLS);
+	if (c && c->school[slot].school_id == school_id) {
+		*plan = c->school[slot].plan;
+		memcpy(first, c->school[slot].first, 11);
+		*version = c->school[slot].version;
+		return 0;
+	}
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	int rc = db_step(st, err);
+	if (rc == 1) {
+		*plan = !db_col_is_null(st, 0);
+		snprintf(first, 11, "%s", db_col_text(st, 0));
+		*version = db_col_i64(st, 1);
+		rc = 0;
+		if (c) {
+			c->school[slot].school_id = school_id;
+			c->school[slot].plan = *plan;
+			memcpy(c->school[slot].first, first, 11);
+			c->school[slot].version = *version;
+		}
+	} else if (rc == 0) {
+		rc = err_set(err, JY_EDB, "no row");
+	}
+	db_done(st);
+	return rc;
+}
+
+/* The person by number or card, with what the gate needs of them in one
+ * row: the class's batch date, an open stay in the observation room, and
+ * the stored screening result for the date the reading is judged against
+ * (?2: the reading's day without a plan, the first batch for staff, else
+ * the class's batch; ?3 is 1 when there is a plan). */
 #define GATE_PERSON_SQL(key)                                                                   \
 	"SELECT p.id, COALESCE(p.class_id, 0), p.kind, p.number, p.name, p.active, "            \
-	"CASE WHEN EXISTS (SELECT 1 FROM return_batch WHERE school_id = p.school_id) THEN 1 ELSE 0 END, " \
-	"COALESCE(" GATE_RDATE ", ''), "                                                          \
+	"COALESCE(b.return_date, ''), "                                                           \
 	"CASE WHEN EXISTS (SELECT 1 FROM observation_stay o WHERE o.person_id = p.id "          \
 	"AND o.ended_at IS NULL) THEN 1 ELSE 0 END, "                                             \
-	"COALESCE((SELECT r.status FROM screen_result r WHERE r.person_id = p.id "              \
-	"AND r.return_date = " GATE_RDATE "), ''), "                                              \
-	"COALESCE((SELECT r.config_version FROM screen_result r WHERE r.person_id = p.id "      \
-	"AND r.return_date = " GATE_RDATE "), 0), "                                               \
-	"(SELECT COALESCE(MAX(v.id), 0) FROM screen_version v WHERE v.school_id IS NULL "      \
-	"OR v.school_id = p.school_id) "                                                          \
-	"FROM person p WHERE p.school_id = ? AND p." key " = ?"
+	"COALESCE(r.status, ''), COALESCE(r.config_version, 0) "                                  \
+	"FROM person p "                                                                          \
+	"LEFT JOIN return_batch_class bc ON bc.class_id = p.class_id "                           \
+	"LEFT JOIN return_batch b ON b.id = bc.batch_id "                                         \
+	"LEFT JOIN screen_result r ON r.person_id = p.id AND r.return_date = "                    \
+	"(CASE WHEN ?3 = 0 OR p.kind = 'staff' THEN ?2 ELSE b.return_date END) "                  \
+	"WHERE p.school_id = ?1 AND p." key " = ?4"
 
 int store_gate_person(store *s, int64_t school_id, const char *ref, const char *day, gate_person *out,
 		      jy_err *err)
 {
 	static const char by_number[] = GATE_PERSON_SQL("number");
 	static const char by_card[] = GATE_PERSON_SQL("card_no");
+	int plan = 0;
+	char first[11];
+	int64_t version = 0;
+	int rc = gate_school(s, school_id, &plan, first, &version, err);
+	if (rc)
+		return rc;
 	for (int pass = 0; pass < 2; pass++) {
 		db_stmt *st = db_stmt_get(s->db, pass ? by_card : by_number, err);
 		if (!st)
 			return JY_EDB;
-		for (int i = 1; i <= 3; i++)
-			db_bind_text(st, i, day);
-		db_bind_i64(st, 4, school_id);
-		db_bind_text(st, 5, ref);
-		int rc = db_step(st, err);
+		/* Staff are judged against the first batch; everybody against
+		 * the day itself without a plan. */
+		db_bind_i64(st, 1, school_id);
+		db_bind_text(st, 2, plan ? first : day);
+		db_bind_i64(st, 3, plan);
+		db_bind_text(st, 4, ref);
+		rc = db_step(st, err);
 		if (rc == 1) {
 			out->id = db_col_i64(st, 0);
 			out->class_id = db_col_i64(st, 1);
@@ -966,14 +1097,17 @@ int store_gate_person(store *s, int64_t school_id, const char *ref, const char *
 			COPY_COL(out->number, st, 3);
 			COPY_COL(out->name, st, 4);
 			out->active = (int)db_col_i64(st, 5);
-			out->plan = (int)db_col_i64(st, 6);
-			COPY_COL(out->return_date, st, 7);
-			out->under_observation = (int)db_col_i64(st, 8);
-			COPY_COL(out->status, st, 9);
-			out->config_version = db_col_i64(st, 10);
-			out->current_version = db_col_i64(st, 11);
-			if (!out->plan)
+			out->plan = plan;
+			if (!plan)
 				out->return_date[0] = 0;
+			else if (!strcmp(out->kind, "staff"))
+				snprintf(out->return_date, sizeof out->return_date, "%s", first);
+			else
+				COPY_COL(out->return_date, st, 6);
+			out->under_observation = (int)db_col_i64(st, 7);
+			COPY_COL(out->status, st, 8);
+			out->config_version = db_col_i64(st, 9);
+			out->current_version = version;
 		}
 		db_done(st);
 		if (rc < 0)
@@ -984,12 +1118,16 @@ int store_gate_person(store *s, int64_t school_id, const char *ref, const char *
 	return err_set(err, JY_ENOENT, "查无此人 (no such person)");
 }
 
+#define GATE_READING_INSERT                                                                    \
+	"INSERT INTO gate_reading (school_id, device_id, person_id, person_ref, temperature, at, "  \
+	"date, decision, reason, ip, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+
 int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO gate_reading (school_id, device_id, person_id, person_ref, temperature, at, "
-		"date, decision, reason, ip, received_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) RETURNING id";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	static const char returning[] = GATE_READING_INSERT " RETURNING id";
+	static const char plain[] = GATE_READING_INSERT;
+	int last_id = db_has_last_id(s->db); /* once per reading of the rush */
+	db_stmt *st = db_stmt_get(s->db, last_id ? plain : returning, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, r->school_id);
@@ -1003,7 +1141,15 @@ int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_
 	db_bind_text(st, 9, r->reason);
 	db_bind_text(st, 10, r->ip);
 	db_bind_i64(st, 11, r->received_at ? r->received_at : now_s());
-	return store_one_id(st, id, err);
+	if (!last_id)
+		return store_one_id(st, id, err);
+	int rc = db_step(st, err);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (id)
+		*id = db_last_id(s->db);
+	return 0;
 }
 
 int store_gate_reading_last(store *s, int64_t person_id, int64_t since, int64_t until,

@@ -211,6 +211,24 @@ static int64_t lite_changes(db *d)
 	return sqlite3_changes64(L(d)->conn);
 }
 
+static int64_t lite_last_id(db *d)
+{
+	return sqlite3_last_insert_rowid(L(d)->conn);
+}
+
+static int64_t lite_data_version(db *d)
+{
+	static const char sql[] = "PRAGMA data_version";
+	db_stmt *st = lite_stmt_get(d, sql, NULL);
+	if (!st)
+		return -1;
+	int64_t v = -1;
+	if (sqlite3_step(S(st)) == SQLITE_ROW)
+		v = sqlite3_column_int64(S(st), 0);
+	lite_done(st);
+	return v;
+}
+
 static int lite_checkpoint(db *d, jy_err *err)
 {
 	int rc = sqlite3_wal_checkpoint_v2(L(d)->conn, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
@@ -267,6 +285,8 @@ static const struct db_ops lite_ops = {
 	.col_is_null = lite_col_is_null,
 	.done = lite_done,
 	.changes = lite_changes,
+	.last_id = lite_last_id,
+	.data_version = lite_data_version,
 	.checkpoint = lite_checkpoint,
 	.set_autocheckpoint = lite_set_autocheckpoint,
 	.backup = lite_backup,

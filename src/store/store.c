@@ -71,6 +71,7 @@ void store_close(store *s)
 		return;
 	db_close(s->db);
 	free(s->url);
+	free(s->gate);
 	free(s);
 }
 
@@ -206,11 +207,15 @@ int store_begin(store *s, jy_err *err)
 
 int store_commit(store *s, jy_err *err)
 {
-	return db_commit(s->db, err);
+	int rc = db_commit(s->db, err);
+	if (rc) /* rolled back: the gate cache may hold what was not stored */
+		store_gate_cache_drop(s);
+	return rc;
 }
 
 void store_rollback(store *s)
 {
+	store_gate_cache_drop(s);
 	db_rollback(s->db);
 }
 

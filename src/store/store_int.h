@@ -11,10 +11,21 @@
 #include "store/db.h"
 #include "store/store.h"
 
+typedef struct gate_cache gate_cache;
+
 struct store {
 	db *db;
 	char *url;          /* as opened (store_open_again) */
+	/* What every gate reading reads and the readings never change (the
+	 * devices, the schools' plans and screening versions), kept while no
+	 * other connection has committed (db_data_version) and dropped by
+	 * this handle's own writes of them and by any rollback (returns.c). */
+	gate_cache *gate;
 };
+
+/* Forget the gate cache of s (after a write of a device, a batch or a
+ * screening version on s, on rollback and on a failed commit). */
+void store_gate_cache_drop(store *s);
 
 /* Copy a column's text into a fixed buffer (truncating safely, as
  * snprintf "%s" would, without its cost: bulk reads copy millions). */

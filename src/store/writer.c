@@ -60,6 +60,7 @@ static void run_batch(store_writer *w, store_job *list, int n)
 static void *writer_main(void *arg)
 {
 	store_writer *w = arg;
+	pthread_setname_np(pthread_self(), "jy-writer"); /* for top -H and the benchmark */
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->head && !w->stopping)
