@@ -1,10 +1,12 @@
 -- checks.lua — wrk script: teachers submitting their class's morning check
 -- through POST /api/checks, one class after another, each with two
 -- exceptions (a feverish student with a cough, and one absent for illness).
--- CLASSES names a Lua file returning { {id, no1, no2}, … }; COOKIE is the
--- session cookie.
+-- CLASSES names a Lua file returning { {id, no1, no2[, cookie]}, … }; COOKIE
+-- is the session cookie (a class's own cookie, when given, goes first: each
+-- school's own login); DATE the day checked (default 2020-06-15).
 local classes = dofile(os.getenv("CLASSES"))
 local cookie = os.getenv("COOKIE")
+local date = os.getenv("DATE") or "2020-06-15"
 local counter = 0
 local n = 0
 
@@ -22,13 +24,13 @@ function request()
 	n = n + 1
 	local c = classes[(n % #classes) + 1]
 	local body = string.format(
-		'{"class_id":%d,"date":"2020-06-15","session":"morning","entries":[' ..
+		'{"class_id":%d,"date":"%s","session":"morning","entries":[' ..
 		'{"student_no":"%s","temperature":38.2,"symptoms":["cough"]},' ..
 		'{"student_no":"%s","status":"absent_sick","symptoms":["fever"]}]}',
-		c[1], c[2], c[3])
+		c[1], date, c[2], c[3])
 	return wrk.format("POST", "/api/checks", {
 		["Content-Type"] = "application/json",
-		["Cookie"] = cookie,
+		["Cookie"] = c[4] or cookie,
 	}, body)
 end
 
