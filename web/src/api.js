@@ -67,7 +67,10 @@ export async function api(method, path, { query, body, signal } = {}) {
 	let json = null;
 	try {
 		json = await r.json();
-	} catch {
+	} catch (e) {
+		// Navigating away aborts the body too: that is not an empty answer.
+		if (e.name === 'AbortError' || (signal && signal.aborted))
+			throw e.name === 'AbortError' ? e : new DOMException('aborted', 'AbortError');
 		json = null;
 	}
 	if (r.ok)

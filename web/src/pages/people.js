@@ -14,6 +14,6 @@ export default {
 
 	async render(ctx) {
 		const classes = await api('GET', '/api/classes', { signal: ctx.signal });
-		return page(t('roster.title'), rosterList(ctx, { classes: classes.items }));
+		return page(t('roster.title'), rosterList(ctx, { classes: classes.items || [] }));
 	},
 };
