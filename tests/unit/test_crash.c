@@ -434,6 +434,11 @@ static void verify_checks(crash_fx *fx)
 
 static void collect(crash_fx *fx, worker *w, int gate)
 {
+	/* A worker killed before its first answer has nothing (and acks == NULL). */
+	if (w->n == 0) {
+		free(w->acks);
+		return;
+	}
 	if (gate) {
 		fx->gate = grow(fx->gate, &fx->capgate, fx->ngate + w->n, sizeof *fx->gate);
 		memcpy(fx->gate + fx->ngate, w->acks, w->n * sizeof *fx->gate);
