@@ -191,13 +191,21 @@ static cJSON *disease_json(const disease_rec *d)
 	return o;
 }
 
-static cJSON *followup_json(const followup_rec *f)
+/* A contact under follow-up as JSON.  Who the index case is (its id, code
+ * and name), through whom the contact was exposed and where, is health data
+ * of other people: only a caller who may read the school's cases gets it; a
+ * class teacher sees their student, the period and the daily checks. */
+static cJSON *followup_json(http_request *req, const followup_rec *f)
 {
+	policy_target pt = { .school_id = f->school_id };
+	int cases = policy_check(req->user, POL_CASE_READ, &pt) == 0;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddNumberToObject(o, "id", (double)f->id);
-	cJSON_AddNumberToObject(o, "case_id", (double)f->case_id);
-	cJSON_AddStringToObject(o, "case_code", f->case_code);
-	cJSON_AddStringToObject(o, "case_name", f->case_name);
+	if (cases) {
+		cJSON_AddNumberToObject(o, "case_id", (double)f->case_id);
+		cJSON_AddStringToObject(o, "case_code", f->case_code);
+		cJSON_AddStringToObject(o, "case_name", f->case_name);
+	}
 	cJSON_AddNumberToObject(o, "person_id", (double)f->person_id);
 	cJSON_AddStringToObject(o, "number", f->number);
 	cJSON_AddStringToObject(o, "name", f->name);
@@ -207,9 +215,11 @@ static cJSON *followup_json(const followup_rec *f)
 	cJSON_AddNumberToObject(o, "hop", f->hop);
 	cJSON_AddNumberToObject(o, "exposure_seconds", (double)f->exposure_s);
 	add_time(o, "first_contact", f->first_contact);
-	add_time(o, "via_person_id", f->via_person_id);
-	cJSON_AddStringToObject(o, "via", f->via_name);
-	cJSON_AddStringToObject(o, "places", f->places);
+	if (cases) {
+		add_time(o, "via_person_id", f->via_person_id);
+		cJSON_AddStringToObject(o, "via", f->via_name);
+		cJSON_AddStringToObject(o, "places", f->places);
+	}
 	cJSON_AddStringToObject(o, "start_date", f->start_date);
 	cJSON_AddStringToObject(o, "end_date", f->end_date);
 	cJSON_AddStringToObject(o, "status", f->status);
@@ -372,9 +382,15 @@ static int add_stay(void *ctx, const stay_rec *r)
 	return 0;
 }
 
+typedef struct followup_list_ctx {
+	http_request *req;
+	cJSON *items;
+} followup_list_ctx;
+
 static int add_followup(void *ctx, const followup_rec *f)
 {
-	cJSON_AddItemToArray(ctx, followup_json(f));
+	followup_list_ctx *x = ctx;
+	cJSON_AddItemToArray(x->items, followup_json(x->req, f));
 	return 0;
 }
 
@@ -398,8 +414,8 @@ void api_case_get(http_request *req, http_response *res)
 		cJSON_AddNumberToObject(w, "to", (double)to);
 	}
 	followup_filter ff = { .school_id = c.school_id, .case_id = c.id };
-	cJSON *fu = cJSON_AddArrayToObject(o, "followups");
-	store_followup_list(req->store, &ff, add_followup, fu, NULL);
+	followup_list_ctx fx = { req, cJSON_AddArrayToObject(o, "followups") };
+	store_followup_list(req->store, &ff, add_followup, &fx, NULL);
 	audit_id(req, "read", "case", c.id, c.person_id, NULL);
 	http_json(res, 200, j);
 }
@@ -1030,7 +1046,8 @@ void api_followups_list(http_request *req, http_response *res)
 	cJSON *items = cJSON_CreateArray();
 	jy_err err;
 	err_clear(&err);
-	if (store_followup_list(req->store, &f, add_followup, items, &err)) {
+	followup_list_ctx fx = { req, items };
+	if (store_followup_list(req->store, &f, add_followup, &fx, &err)) {
 		cJSON_Delete(items);
 		http_error_from(res, &err);
 		return;
@@ -1067,7 +1084,7 @@ void api_followup_get(http_request *req, http_response *res)
 	followup_rec f;
 	if (load_followup(req, res, POL_FOLLOWUP_READ, &f))
 		return;
-	cJSON *o = followup_json(&f);
+	cJSON *o = followup_json(req, &f);
 	cJSON *checks = cJSON_AddArrayToObject(o, "daily_checks");
 	store_followup_checks(req->store, f.id, add_check, checks, NULL);
 	audit_id(req, "read", "followup", f.id, f.person_id, NULL);
@@ -1213,7 +1230,7 @@ void api_followup_close(http_request *req, http_response *res)
 		audit_id(req, "update", "followup", f.id, f.person_id, st);
 		store_followup_get(req->store, f.id, &f, NULL);
 		cJSON *j = cJSON_CreateObject();
-		cJSON_AddItemToObject(j, "followup", followup_json(&f));
+		cJSON_AddItemToObject(j, "followup", followup_json(req, &f));
 		http_json(res, 200, j);
 	}
 	cJSON_Delete(b);

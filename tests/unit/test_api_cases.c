@@ -327,6 +327,11 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(l, "items")) {
 		assert_int_equal(num(it, "class_id"), fx.teacher_class);
 		assert_string_equal(str(it, "status"), "monitoring");
+		/* Who the case is, and through whom, is not the teacher's to read. */
+		static const char *const hidden[] = { "case_id", "case_code", "case_name", "via", "via_person_id", "places" };
+		for (size_t k = 0; k < sizeof hidden / sizeof *hidden; k++)
+			if (cJSON_GetObjectItem(it, hidden[k]))
+				fail_msg("a class teacher's follow-up carries %s", hidden[k]);
 		if (num(it, "person_id") == fx.own[1])
 			mine = num(it, "id");
 		n++;
@@ -335,9 +340,13 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	cJSON_Delete(l);
 	l = call("GET", "/api/followups", fx.reporter, NULL, 200);
 	int64_t theirs = 0;
-	cJSON_ArrayForEach(it, cJSON_GetObjectItem(l, "items"))
+	cJSON_ArrayForEach(it, cJSON_GetObjectItem(l, "items")) {
 		if (num(it, "person_id") == fx.other)
 			theirs = num(it, "id");
+		assert_non_null(cJSON_GetObjectItem(it, "case_name"));
+		if (num(it, "person_id") == fx.own[1])
+			assert_int_equal(num(it, "via_person_id"), fx.own[0]);
+	}
 	cJSON_Delete(l);
 	assert_true(mine && theirs);
 	char other_class[96];
