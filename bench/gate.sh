@@ -30,6 +30,8 @@
 # The load average is printed before and after each run, and the server's
 # CPU per reading by thread (the group-commit writer, the HTTP threads;
 # from /proc): on a shared machine that is the steadier figure.
+# GATE_PERF=FILE records a perf profile of the server during the 64-connection
+# run (perf report -i FILE).
 # Everything goes to 127.0.0.1.  A trap stops the server it started (by PID)
 # and removes its temp dir.
 set -u -o pipefail
@@ -138,8 +140,15 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	local t0
 	t0=$(thread_ticks)
+	# GATE_PERF=FILE: a perf profile of the server during the 64-connection run.
+	local perf_pid=
+	if [ -n "${GATE_PERF:-}" ] && [ "$2" = 64 ] && command -v perf >/dev/null; then
+		perf record -q -F 2000 -g -p "$SERVE_PID" -o "$GATE_PERF" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+		perf_pid=$!
+	fi
 	GATE_TOKEN=$TOKENS GATE_PEOPLE=$PEOPLE wrk -t"$1" -c"$2" -d"$DURATION" --timeout 5s --latency \
 		-s "$ROOT/bench/gate.lua" "$URL" | tee "$T/wrk.txt"
+	[ -n "$perf_pid" ] && wait "$perf_pid"
 	REQS=$(awk '/requests in/ { print $1 }' "$T/wrk.txt")
 	RPS=$(awk '/Requests\/sec/ { print $2 }' "$T/wrk.txt")
 	P99=$(awk '$1 == "99%" { print $2 }' "$T/wrk.txt")

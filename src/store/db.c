@@ -171,6 +171,11 @@ void db_set_autocheckpoint(db *d, int pages)
 	d->ops->set_autocheckpoint(d, pages);
 }
 
+int db_log_fd(db *d, jy_err *err)
+{
+	return d->ops->log_fd ? d->ops->log_fd(d, err) : -1;
+}
+
 int db_backup(db *d, const char *path, jy_err *err)
 {
 	return d->ops->backup(d, path, err);

@@ -88,6 +88,15 @@ char *db_dialect_sql(const db *d, const char *sql);
 int db_checkpoint(db *d, jy_err *err);
 void db_set_autocheckpoint(db *d, int pages);
 
+/* Hand the syncing of the log to the caller: commits on this handle no
+ * longer wait for the disk (SQLite: synchronous=NORMAL in WAL mode, as
+ * every handle runs), and the caller makes them durable by fdatasync() of
+ * the returned descriptor (a handle of its own on the write-ahead log)
+ * before it reports any of them as stored.  -1 with err clear: the
+ * backend's commits are durable by themselves (PostgreSQL), nothing to
+ * sync; -1 with err set: it failed (sync at each commit instead). */
+int db_log_fd(db *d, jy_err *err);
+
 /* Online backup of a SQLite database to path (SQLite backup API);
  * PostgreSQL: an error that says to use pg_dump. */
 int db_backup(db *d, const char *path, jy_err *err);

@@ -31,6 +31,7 @@ struct db_ops {
 	int (*checkpoint)(db *d, jy_err *err);
 	void (*set_autocheckpoint)(db *d, int pages);
 	int (*backup)(db *d, const char *path, jy_err *err);
+	int (*log_fd)(db *d, jy_err *err); /* NULL: commits are durable by themselves */
 };
 
 /* The start of every backend's handle. */

@@ -10,10 +10,13 @@
  */
 #include "store/db_int.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -242,6 +245,32 @@ static void lite_set_autocheckpoint(db *d, int pages)
 	sqlite3_wal_autocheckpoint(L(d)->conn, pages);
 }
 
+/* A descriptor of our own on the connection's write-ahead log.  The log
+ * exists while any connection is open in WAL mode (a read creates it), and
+ * the caller's connection stays open as long as the descriptor is used, so
+ * it is the same file throughout: a checkpoint rewrites or truncates it in
+ * place, never replaces it. */
+static int lite_log_fd(db *d, jy_err *err)
+{
+	sqlite3 *c = L(d)->conn;
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(c, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL) == SQLITE_OK)
+		sqlite3_step(st);
+	sqlite3_finalize(st);
+	const char *file = sqlite3_db_filename(c, "main");
+	if (!file || !*file)
+		return err_set(err, JY_EINVAL, "an in-memory database has no log"), -1;
+	const char *wal = sqlite3_filename_wal(file);
+	int fd = open(wal, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		err_set(err, JY_EIO, "无法打开日志 cannot open the log %s: %s", wal, strerror(errno));
+	else if (lite_exec(d, "PRAGMA synchronous=NORMAL", err)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 static int lite_backup(db *d, const char *path, jy_err *err)
 {
 	sqlite3 *dst = NULL;
@@ -290,4 +319,5 @@ static const struct db_ops lite_ops = {
 	.checkpoint = lite_checkpoint,
 	.set_autocheckpoint = lite_set_autocheckpoint,
 	.backup = lite_backup,
+	.log_fd = lite_log_fd,
 };

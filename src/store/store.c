@@ -234,6 +234,11 @@ void store_set_autocheckpoint(store *s, int pages)
 	db_set_autocheckpoint(s->db, pages);
 }
 
+int store_log_fd(store *s, jy_err *err)
+{
+	return db_log_fd(s->db, err);
+}
+
 int store_set_durable(store *s, jy_err *err)
 {
 	if (!strcmp(db_backend(s->db), "sqlite"))

@@ -55,6 +55,13 @@ void store_set_autocheckpoint(store *s, int pages);
  * whose one fsync covers a whole batch. */
 int store_set_durable(store *s, jy_err *err);
 
+/* The group-commit writer's variant: commits stop waiting for the disk and
+ * the caller fdatasync()s the returned log descriptor before it reports
+ * any of them as stored, so the next batch runs while the disk syncs the
+ * last (db_log_fd).  -1: sync nothing (err clear: PostgreSQL's commits are
+ * durable already; err set: use store_set_durable instead). */
+int store_log_fd(store *s, jy_err *err);
+
 /* Online backup (SQLite backup API). */
 int store_backup(store *s, const char *path, jy_err *err);
 

@@ -20,8 +20,9 @@
  * writes anything, so it does not fail the others.
  *
  * It sits on store.h only (begin/commit/rollback of its own handle), so it
- * works the same over SQLite and PostgreSQL; its handle is made durable
- * with store_set_durable().  The instance belongs to its owner (the
+ * works the same over SQLite and PostgreSQL.  On SQLite it syncs the log
+ * itself (store_log_fd), on a thread of its own, so that the next batch
+ * runs while the disk syncs the last; jobs are told only after that sync.  The instance belongs to its owner (the
  * server); nothing here is global.
  */
 #ifndef JY_WRITER_H
@@ -40,9 +41,10 @@ struct store_job {
 	 */
 	int (*run)(store *s, store_job *job, jy_err *err);
 	/*
-	 * Told once, on the writer's thread, after the commit (rc 0) or the
-	 * rollback (rc < 0, err names why).  The job may be freed from here
-	 * on (by done or by whoever done hands it to).
+	 * Told once, on the writer's or the syncer's thread, after the
+	 * commit is durable (rc 0) or the rollback (rc < 0, err names why).
+	 * The job may be freed from here on (by done or by whoever done
+	 * hands it to).
 	 */
 	void (*done)(store_job *job, int rc, const jy_err *err);
 	store_job *next; /* the writer's queue link */
@@ -73,6 +75,7 @@ void store_writer_free(store_writer *w);
 
 typedef struct store_writer_stats {
 	long long batches, jobs, failed_batches;
+	long long syncs; /* fdatasync calls of the syncer (each covers one or more batches) */
 	int largest_batch;
 } store_writer_stats;
 void store_writer_stats_get(store_writer *w, store_writer_stats *out);
