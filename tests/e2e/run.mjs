@@ -853,6 +853,17 @@ test('district: every school at once, drill down to one, people under pseudonyms
 	await page.getByRole('link', { name: zh['district.nav'] }).click();
 	await until(async () => (await h1()).includes(zh['district.title']), 'back on the district page');
 	assert(await apiStatus(page, '/api/people?limit=1') === 200, 'people API without a school');
+	// The header's school picker: one school's pages, then the whole district again.
+	const pick = page.getByLabel(zh['district.pick']);
+	await until(async () => (await pick.locator('option').count()) === 2, 'the picker lists the district and its school');
+	assert(await pick.inputValue() === '', 'on the district page the picker says the whole district');
+	await pick.selectOption({ index: 1 });
+	await until(async () => (await h1()) === zh['overview.title'], 'the picked school\'s overview');
+	await page.getByRole('navigation').getByRole('link', { name: zh['nav.people'] }).click();
+	await page.locator('[data-testid=people] tbody tr').first().waitFor();
+	assert(await pick.inputValue() !== '', 'the picker keeps the school on its pages');
+	await pick.selectOption('');
+	await until(async () => (await h1()).includes(zh['district.title']), 'the whole district again');
 });
 
 test('first load of the school overview: under 1 s and 1 MB', async () => {

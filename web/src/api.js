@@ -37,6 +37,10 @@ export function buildQuery(query) {
 // chosen every request but the district's own and the session's names it.
 let districtSchool = sessionStorage.getItem('jy.school') || '';
 
+export function districtSchoolId() {
+	return districtSchool;
+}
+
 export function setDistrictSchool(id) {
 	districtSchool = id ? String(id) : '';
 	if (districtSchool)

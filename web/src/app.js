@@ -23,7 +23,7 @@
 // shown by the router (403 → not allowed, 404 → not found, others → the
 // message).  The shell re-renders the page when the language changes, so a
 // page keeps the state it wants to survive that in the URL (setQuery).
-import { api, onSessionLost } from './api.js';
+import { api, districtSchoolId, onSessionLost, setDistrictSchool } from './api.js';
 import { h, mount } from './dom.js';
 import { getLang, onLangChange, setLang, t } from './i18n.js';
 import loginPage from './pages/login.js';
@@ -35,6 +35,7 @@ const state = {
 	leave: [],         // cleanups of the page on screen
 	abort: null,       // AbortController of the page on screen
 	renderSeq: 0,
+	schools: null,     // a district user's schools (GET /api/district/schools), for the picker
 };
 
 let root;              // #app
@@ -187,6 +188,7 @@ async function route({ focus = false } = {}) {
 
 function loggedIn(user) {
 	state.user = user;
+	state.schools = null;
 	const back = sessionStorage.getItem('jy.after-login');
 	sessionStorage.removeItem('jy.after-login');
 	const target = back && findPage(back.split('?')[0]) ? back : home(user);
@@ -201,6 +203,7 @@ async function logout() {
 		/* logged out either way */
 	}
 	state.user = null;
+	state.schools = null;
 	history.replaceState(null, '', '/');
 	route({ focus: true });
 }
@@ -210,6 +213,40 @@ function roleText(user) {
 	if (user.scope_kind === 'class' && user.scope_name)
 		parts.push(user.scope_name);
 	return parts.join(' · ');
+}
+
+// A district user's school picker in the header: the whole district (the
+// district page) or one school, whose pages then serve the district user as
+// they serve the school (api.js names the school in every request).  The
+// list is loaded once per login.
+function schoolPicker(user) {
+	if (user.role !== 'district')
+		return null;
+	if (!state.schools) {
+		state.schools = [];
+		api('GET', '/api/district/schools').then((j) => {
+			state.schools = j.items;
+			renderShell();
+		}).catch(() => {});
+	}
+	// The district page leaves the school (pages/district.js).
+	const chosen = location.pathname === '/district' ? '' : districtSchoolId();
+	const select = h('select', {
+		id: 'school-pick', 'data-testid': 'school-pick',
+		onchange: () => {
+			setDistrictSchool(select.value || null);
+			const here = findPage(location.pathname);
+			// A school page stays (now for the other school); else its overview.
+			if (!select.value)
+				navigate('/district');
+			else if (here && here.page.path !== '/district' && !here.page.path.includes(':'))
+				navigate(location.pathname + location.search);
+			else
+				navigate('/overview');
+		},
+	}, h('option', { value: '' }, t('district.all')),
+	state.schools.map((s) => h('option', { value: String(s.id), selected: String(s.id) === chosen }, s.name)));
+	return h('span', { class: 'school-pick' }, h('label', { for: 'school-pick' }, t('district.pick')), ' ', select);
 }
 
 // Is the page on screen one that needs no login (pages with public: true)?
@@ -229,6 +266,7 @@ function renderShell() {
 			h('span', { class: 'brand-sub' }, t('app.subtitle'))),
 		h('div', { class: 'tools' },
 			user ? h('span', { class: 'who', 'data-testid': 'who' }, roleText(user)) : null,
+			user ? schoolPicker(user) : null,
 			h('button', {
 				type: 'button', class: 'btn btn-quiet', lang: other, 'data-testid': 'lang',
 				'aria-label': t('lang.switch'),
