@@ -234,6 +234,9 @@ static void render(buf *b, const metrics *m, const server_shared *sh, store *st)
 	put(b, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
 	       "# TYPE process_resident_memory_bytes gauge\n"
 	       "process_resident_memory_bytes %ld\n"
+	       "# HELP jinyun_sqlite_memory_bytes Bytes held by SQLite (page caches, statements); bounded by the cache sizes.\n"
+	       "# TYPE jinyun_sqlite_memory_bytes gauge\n"
+	       "jinyun_sqlite_memory_bytes %lld\n"
 	       "# HELP process_start_time_seconds Start time of the process since the Unix epoch.\n"
 	       "# TYPE process_start_time_seconds gauge\n"
 	       "process_start_time_seconds %lld\n"
@@ -243,7 +246,7 @@ static void render(buf *b, const metrics *m, const server_shared *sh, store *st)
 	       "# HELP jinyun_build_info The running version.\n"
 	       "# TYPE jinyun_build_info gauge\n"
 	       "jinyun_build_info{version=\"%s\",backend=\"%s\"} 1\n",
-	    rss_bytes(), (long long)sh->started_at, (long long)(time(NULL) - sh->started_at),
+	    rss_bytes(), (long long)store_sqlite_memory(), (long long)sh->started_at, (long long)(time(NULL) - sh->started_at),
 	    JINYUN_VERSION, store_backend(st));
 }
 

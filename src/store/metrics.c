@@ -7,6 +7,13 @@
 
 #include "store/store_int.h"
 
+#include <sqlite3.h>
+
+int64_t store_sqlite_memory(void)
+{
+	return sqlite3_memory_used();
+}
+
 int store_gauges_read(store *s, store_gauges *g, jy_err *err)
 {
 	static const char sql[] =

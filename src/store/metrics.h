@@ -17,4 +17,10 @@ typedef struct store_gauges {
 
 int store_gauges_read(store *s, store_gauges *g, jy_err *err);
 
+/* Bytes the SQLite library holds in this process (page caches of every
+ * connection, prepared statements): bounded by the caches' sizes, so the
+ * rest of the resident memory is what a leak would grow.  0 when SQLite
+ * is not in use. */
+int64_t store_sqlite_memory(void);
+
 #endif

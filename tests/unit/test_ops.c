@@ -261,6 +261,14 @@ static void test_metrics_counts_routes_without_personal_data(void **state)
 	assert_non_null(strstr(r.body, "jinyun_checkpoints_total{result=\"ok\"}"));
 	assert_non_null(strstr(r.body, "jinyun_open_alerts 0"));
 	assert_non_null(strstr(r.body, "process_resident_memory_bytes "));
+	/* The server has SQLite handles open (or on PostgreSQL none: 0). */
+	const char *sm = strstr(r.body, "\njinyun_sqlite_memory_bytes ");
+	assert_non_null(sm);
+	long long sqlite_bytes = atoll(sm + strlen("\njinyun_sqlite_memory_bytes "));
+	if (tu_pg())
+		assert_true(sqlite_bytes >= 0);
+	else
+		assert_true(sqlite_bytes > 0);
 	assert_null(strstr(r.body, "张一"));
 	assert_null(strstr(r.body, "/api/people/1"));
 	assert_null(strstr(r.body, "admin"));
