@@ -741,7 +741,7 @@ int store_followup_add(store *s, const followup_rec *f, int64_t *id, int *create
 		"INSERT INTO contact_followup (school_id, case_id, person_id, hop, exposure_s, "
 		"first_contact, via_person_id, places, start_date, end_date, status, created_by, "
 		"created_at) VALUES (?,?,?,?,?,?,?,?,?,?,'monitoring',?,?) "
-		"ON CONFLICT (case_id, person_id) DO NOTHING RETURNING id";
+		ON_CONFLICT_SCHOOL("case_id, person_id") "DO NOTHING RETURNING id";
 	static const char find[] = "SELECT id FROM contact_followup WHERE case_id = ? AND person_id = ?";
 	PREPARE(st, ins);
 	db_bind_i64(st, 1, f->school_id);
@@ -845,7 +845,7 @@ int store_followup_check_put(store *s, int64_t school_id, const followup_check_r
 	static const char sql[] =
 		"INSERT INTO followup_check (school_id, followup_id, date, temperature, symptoms, note, "
 		"source, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?,?) "
-		"ON CONFLICT (followup_id, date) DO UPDATE SET temperature = excluded.temperature, "
+		ON_CONFLICT_SCHOOL("followup_id, date") "DO UPDATE SET temperature = excluded.temperature, "
 		"symptoms = excluded.symptoms, note = excluded.note, source = excluded.source, "
 		"recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at";
 	PREPARE(st, sql);

@@ -80,7 +80,7 @@ int store_batch_assign(store *s, int64_t school_id, int64_t batch_id, int64_t cl
 {
 	static const char sql[] =
 		"INSERT INTO return_batch_class (class_id, school_id, batch_id) VALUES (?,?,?) "
-		"ON CONFLICT (class_id) DO UPDATE SET batch_id = excluded.batch_id";
+		ON_CONFLICT_SCHOOL("class_id") "DO UPDATE SET batch_id = excluded.batch_id";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -704,7 +704,7 @@ int store_screen_result_put(store *s, const screen_result_rec *r, jy_err *err)
 	static const char sql[] =
 		"INSERT INTO screen_result (person_id, return_date, school_id, status, reasons, "
 		"risk_version_id, config_version, declared, screened_at) VALUES (?,?,?,?,?,?,?,?,?) "
-		"ON CONFLICT (person_id, return_date) DO UPDATE SET status = excluded.status, "
+		ON_CONFLICT_SCHOOL("person_id, return_date") "DO UPDATE SET status = excluded.status, "
 		"reasons = excluded.reasons, risk_version_id = excluded.risk_version_id, "
 		"config_version = excluded.config_version, declared = excluded.declared, "
 		"screened_at = excluded.screened_at";
@@ -1539,7 +1539,7 @@ int store_tutoring_plan_put(store *s, const tutoring_plan_rec *p, int64_t *id, j
 	static const char sql[] =
 		"INSERT INTO tutoring_plan (school_id, absence_id, tutor_id, tutor_name, plan, "
 		"sessions_planned, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?) "
-		"ON CONFLICT (absence_id) DO UPDATE SET tutor_id = excluded.tutor_id, "
+		ON_CONFLICT_SCHOOL("absence_id") "DO UPDATE SET tutor_id = excluded.tutor_id, "
 		"tutor_name = excluded.tutor_name, plan = excluded.plan, "
 		"sessions_planned = excluded.sessions_planned, updated_by = excluded.updated_by, "
 		"updated_at = excluded.updated_at RETURNING id";
@@ -1632,7 +1632,7 @@ int store_key_carer_put(store *s, const key_carer_rec *k, jy_err *err)
 	static const char sql[] =
 		"INSERT INTO key_group_carer (person_id, group_code, school_id, carer_id, note, "
 		"assigned_by, assigned_at) VALUES (?,?,?,?,?,?,?) "
-		"ON CONFLICT (person_id, group_code) DO UPDATE SET carer_id = excluded.carer_id, "
+		ON_CONFLICT_SCHOOL("person_id, group_code") "DO UPDATE SET carer_id = excluded.carer_id, "
 		"note = excluded.note, assigned_by = excluded.assigned_by, "
 		"assigned_at = excluded.assigned_at";
 	db_stmt *st = db_stmt_get(s->db, sql, err);

@@ -319,15 +319,17 @@ int store_share_contacts_pending(store *s, int64_t partner_id, const char *juris
 int store_share_contact_mark(store *s, int64_t partner_id, int64_t followup_id, int64_t at,
 			     jy_err *err)
 {
+	/* The row carries the follow-up's school (migration 016). */
 	static const char sql[] =
-		"INSERT INTO share_contact_sent (partner_id, followup_id, sent_at) VALUES (?,?,?) "
-		"ON CONFLICT (partner_id, followup_id) DO NOTHING";
+		"INSERT INTO share_contact_sent (partner_id, followup_id, school_id, sent_at) "
+		"SELECT ?, id, school_id, ? FROM contact_followup WHERE id = ?"
+		ON_CONFLICT_SCHOOL("partner_id, followup_id") "DO NOTHING";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, partner_id);
-	db_bind_i64(st, 2, followup_id);
-	db_bind_i64(st, 3, at ? at : now_s());
+	db_bind_i64(st, 2, at ? at : now_s());
+	db_bind_i64(st, 3, followup_id);
 	int rc = db_step(st, err);
 	db_done(st);
 	return rc < 0 ? rc : 0;

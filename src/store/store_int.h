@@ -53,6 +53,14 @@ static inline int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/* The conflict target of an upsert into a school-owned table whose key is
+ * cols: on PostgreSQL the key ends in school_id (migration 016, so that a
+ * district can distribute by school), on SQLite it is cols alone.  The
+ * same row conflicts on both, as a row's school follows from cols. */
+#define ON_CONFLICT_SCHOOL(cols)                                                              \
+	"\n-- @postgres\nON CONFLICT (" cols ", school_id)\n-- @end\n"                        \
+	"-- @sqlite\nON CONFLICT (" cols ")\n-- @end\n"
+
 /* Run a statement expected to return one id (RETURNING id or SELECT id). */
 int store_one_id(db_stmt *st, int64_t *id, jy_err *err);
 

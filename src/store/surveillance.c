@@ -715,7 +715,7 @@ int store_alert_add_person(store *s, int64_t school_id, int64_t alert_id, int64_
 {
 	static const char sql[] =
 		"INSERT INTO alert_person (alert_id, school_id, person_id, first_date) VALUES (?,?,?,?) "
-		"ON CONFLICT (alert_id, person_id) DO NOTHING";
+		ON_CONFLICT_SCHOOL("alert_id, person_id") "DO NOTHING";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
