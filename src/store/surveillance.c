@@ -31,6 +31,25 @@ static int run(db_stmt *st, jy_err *err)
 
 /* ---- checks ---- */
 
+/* The flagged entries of a submission, counted as the district overview
+ * counted them from check_entry (and as migration 014 backfilled them):
+ * a temperature at or above 37.3 °C is febrile, any symptom symptomatic. */
+typedef struct check_counts {
+	int64_t absent_sick, absent_other, absent_unknown, symptomatic, febrile;
+} check_counts;
+
+static void check_count_entries(const check_entry_rec *e, size_t n, check_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < n; i++) {
+		c->absent_sick += !strcmp(e[i].status, "absent_sick");
+		c->absent_other += !strcmp(e[i].status, "absent_other");
+		c->absent_unknown += !strcmp(e[i].status, "absent_unknown");
+		c->symptomatic += e[i].symptoms[0] != 0;
+		c->febrile += e[i].temperature >= 37.3;
+	}
+}
+
 int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char *date,
 		       const char *session, int64_t user_id, const char *source,
 		       const check_entry_rec *entries, size_t n, int64_t *id, int *version,
@@ -40,7 +59,9 @@ int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char
 				  "WHERE class_id = ? AND date = ? AND session = ?";
 	static const char ins[] =
 		"INSERT INTO check_submission (school_id, class_id, date, session, version, "
-		"submitted_by, submitted_at, source) VALUES (?,?,?,?,?,?,?,?) RETURNING id";
+		"submitted_by, submitted_at, source, entries, absent_sick, absent_other, "
+		"absent_unknown, symptomatic, febrile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+		"RETURNING id";
 	static const char ent[] =
 		"INSERT INTO check_entry (submission_id, school_id, person_id, status, temperature, "
 		"symptoms, diagnosis) VALUES (?,?,?,?,?,?,?)";
@@ -70,6 +91,14 @@ int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char
 	bind_id(st, 6, user_id);
 	db_bind_i64(st, 7, now_s());
 	db_bind_text(st, 8, source);
+	check_counts c;
+	check_count_entries(entries, n, &c);
+	db_bind_i64(st, 9, (int64_t)n);
+	db_bind_i64(st, 10, c.absent_sick);
+	db_bind_i64(st, 11, c.absent_other);
+	db_bind_i64(st, 12, c.absent_unknown);
+	db_bind_i64(st, 13, c.symptomatic);
+	db_bind_i64(st, 14, c.febrile);
 	int64_t sid = 0;
 	if ((rc = store_one_id(st, &sid, err)))
 		goto out;
@@ -376,6 +405,27 @@ int store_absence_open_for(store *s, int64_t person_id, absence_rec *out, jy_err
 		return JY_EDB;
 	db_bind_i64(st, 1, person_id);
 	return absence_one(st, out, err);
+}
+
+int store_absence_open_in_class(store *s, int64_t class_id, store_absence_cb cb, void *ctx,
+				jy_err *err)
+{
+	/* Per person the newest first, as store_absence_open_for picks it. */
+	static const char sql[] = ABSENCE_COLS "WHERE p.class_id = ? AND a.status = 'open' "
+					       "ORDER BY a.person_id, a.id DESC";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, class_id);
+	int rc;
+	absence_rec a;
+	while ((rc = db_step(st, err)) == 1) {
+		absence_from_row(st, &a);
+		if (cb(ctx, &a))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 int store_absence_get(store *s, int64_t id, absence_rec *out, jy_err *err)

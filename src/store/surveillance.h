@@ -125,6 +125,10 @@ int store_absence_get(store *s, int64_t id, absence_rec *out, jy_err *err);
 int store_absence_add(store *s, const absence_rec *a, int64_t *id, jy_err *err);
 int store_absence_update(store *s, const absence_rec *a, jy_err *err);
 typedef int (*store_absence_cb)(void *ctx, const absence_rec *a);
+/* The open absences of the people in a class, by person id, each
+ * person's newest first (one query for a class's check). */
+int store_absence_open_in_class(store *s, int64_t class_id, store_absence_cb cb, void *ctx,
+				jy_err *err);
 /* status NULL = any; class_id 0 = whole school. */
 int store_absence_list(store *s, int64_t school_id, int64_t class_id, const char *status,
 		       store_absence_cb cb, void *ctx, jy_err *err);
