@@ -15,27 +15,26 @@ typedef struct class_roster {
 	int64_t *ids;
 	char (*numbers)[40];
 	size_t n, cap;
+	int oom;
 } class_roster;
 
-static int add_student(void *ctx, const person_rec *p)
+static int add_student(void *ctx, int64_t person_id, const char *number)
 {
 	class_roster *r = ctx;
-	if (strcmp(p->kind, "student") || !p->active)
-		return 0;
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 64;
 		int64_t *ids = realloc(r->ids, cap * sizeof *ids);
 		if (!ids)
-			return 1;
+			return r->oom = 1;
 		r->ids = ids;
 		char(*nums)[40] = realloc(r->numbers, cap * sizeof *nums);
 		if (!nums)
-			return 1;
+			return r->oom = 1;
 		r->numbers = nums;
 		r->cap = cap;
 	}
-	r->ids[r->n] = p->id;
-	snprintf(r->numbers[r->n], 40, "%s", p->number);
+	r->ids[r->n] = person_id;
+	snprintf(r->numbers[r->n], 40, "%s", number);
 	r->n++;
 	return 0;
 }
@@ -187,10 +186,9 @@ int checks_submit(store *s, int64_t school_id, int64_t class_id, const char *dat
 	if (cls.school_id != school_id)
 		return err_at(err, JY_EINVAL, NULL, 0, "class_id", "班级不属于本校 (class of another school)");
 	class_roster roster = { 0 };
-	person_filter f = { .school_id = school_id, .class_id = class_id };
-	rc = store_person_list(s, &f, add_student, &roster, err);
+	rc = store_class_students(s, class_id, add_student, &roster, err);
 	check_entry_rec *entries = calloc(roster.n ? roster.n : 1, sizeof *entries);
-	if (!rc && !entries)
+	if (!rc && (!entries || roster.oom))
 		rc = err_set(err, JY_ENOMEM, "out of memory");
 	if (rc)
 		goto out;

@@ -26,6 +26,12 @@ int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char
 		       const check_entry_rec *entries, size_t n, int64_t *id, int *version,
 		       jy_err *err);
 
+/* The active students of a class by id, as a check lists them: one light
+ * query (the roster list joins classes, grades and dorms). */
+typedef int (*store_student_cb)(void *ctx, int64_t person_id, const char *number);
+int store_class_students(store *s, int64_t class_id, store_student_cb cb, void *ctx,
+			 jy_err *err);
+
 typedef struct check_row {
 	int64_t person_id;
 	char number[40], name[96];
