@@ -333,10 +333,13 @@ static void fill_absent(district_school_counts *r, db_stmt *st, const char *date
 }
 
 /* The latest version of a class's check: none higher (an anti-join, where
- * the MAX of each class's versions was a subquery per submission). */
+ * the MAX of each class's versions was a subquery per submission).  The
+ * day and session are given again (parameters "ds") so that the planner
+ * reads only that day's submissions on both sides, however long the
+ * history. */
 #define CURRENT_SUBMISSION                                                                     \
 	"NOT EXISTS (SELECT 1 FROM check_submission v WHERE v.class_id = cs.class_id "           \
-	"AND v.date = cs.date AND v.session = cs.session AND v.version > cs.version) "
+	"AND v.date = ? AND v.session = ? AND v.version > cs.version) "
 
 /* The parts of the overview: a query, its parameters in order ('D' the
  * district, 'd' the date, 's' the session) and what it fills. */
@@ -361,7 +364,7 @@ static const struct overview_part {
 	  "FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
 	  "WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? AND " CURRENT_SUBMISSION
 	  "GROUP BY cs.school_id",
-	  "Dds", fill_census },
+	  "Ddsds", fill_census },
 	{ "SELECT a.school_id, COUNT(*) FROM alert a JOIN school sc ON sc.id = a.school_id "
 	  "WHERE sc.district_id = ? AND a.status = 'open' GROUP BY a.school_id",
 	  "D", fill_alerts },
