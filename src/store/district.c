@@ -284,15 +284,10 @@ typedef void (*overview_fill)(district_school_counts *r, db_stmt *st, const char
 
 static void fill_roster(district_school_counts *r, db_stmt *st, const char *date)
 {
-	/* One class: its enrolled students, its batch's date, whether its
-	 * school has batches.  Expected when the batch is due, or when the
-	 * school has no return batches. */
-	int64_t enrolled = db_col_i64(st, 1);
-	const char *batch_date = db_col_text(st, 2);
-	r->classes++;
-	r->enrolled += enrolled;
-	if (!db_col_i64(st, 3) || (*batch_date && strcmp(batch_date, date) <= 0))
-		r->expected += enrolled;
+	(void)date;
+	r->classes = db_col_i64(st, 1);
+	r->enrolled = db_col_i64(st, 2);
+	r->expected = db_col_i64(st, 3);
 }
 
 static void fill_census(district_school_counts *r, db_stmt *st, const char *date)
@@ -347,15 +342,19 @@ static const struct overview_part {
 	const char *sql, *binds;
 	overview_fill fill;
 } overview_parts[] = {
-	/* Each class with its enrolled students (kept on the class row by
-	 * triggers on person, migration 014). */
-	{ "SELECT c.school_id, c.enrolled, "
-	  "COALESCE(rb.return_date, ''), "
-	  "EXISTS (SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
+	/* Each school's classes and enrolled students (kept on the class row
+	 * by triggers on person, migration 014), and of those the students
+	 * expected back: a class whose return batch is due, or every class of
+	 * a school without return batches. */
+	{ "SELECT c.school_id, COUNT(*), SUM(c.enrolled), "
+	  "SUM(CASE WHEN rb.return_date <= ? OR NOT EXISTS "
+	  "(SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
+	  "THEN c.enrolled ELSE 0 END) "
 	  "FROM school sc JOIN class c ON c.school_id = sc.id "
 	  "LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
-	  "LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ?",
-	  "D", fill_roster },
+	  "LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ? "
+	  "GROUP BY c.school_id",
+	  "dD", fill_roster },
 	/* The day's census: submissions (latest version) with their entries
 	 * and flagged entries (absent, symptomatic, febrile) as the check
 	 * counted them on the submission row (migration 014). */

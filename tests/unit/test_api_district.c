@@ -572,6 +572,16 @@ static const char recount_enrolled[] =
 	"AND cs.date = '2020-05-13' AND cs.session = 'morning' AND cs.version = "                 \
 	"(SELECT MAX(v.version) FROM check_submission v WHERE v.class_id = cs.class_id "          \
 	"AND v.date = cs.date AND v.session = cs.session) AND " cond
+/* Expected back on 2020-05-13: the students of classes whose return batch
+ * is due, and of every class of a school without batches. */
+static const char recount_expected[] =
+	"SELECT COUNT(*) FROM person p JOIN class c ON c.id = p.class_id "
+	"AND c.school_id = p.school_id JOIN school sc ON sc.id = p.school_id "
+	"LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
+	"LEFT JOIN return_batch rb ON rb.id = bc.batch_id "
+	"WHERE sc.district_id = (SELECT district_id FROM school WHERE id = ?) "
+	"AND p.kind = 'student' AND p.active = 1 AND (rb.return_date <= '2020-05-13' "
+	"OR NOT EXISTS (SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id))";
 static const char recount_checked[] = RECOUNT_ENTRIES("1 = 1");
 static const char recount_absent[] = RECOUNT_ENTRIES("e.status <> 'present'");
 static const char recount_fever[] = RECOUNT_ENTRIES("e.temperature >= 37.3");
@@ -589,6 +599,7 @@ static void assert_overview_is_the_recount(void)
 	cJSON *t = cJSON_GetObjectItem(j, "total");
 	cJSON *c = cJSON_GetObjectItem(t, "census");
 	assert_int_equal(num(t, "enrolled"), sql_number(fx.db, recount_enrolled, fx.school[1]));
+	assert_int_equal(num(t, "expected"), sql_number(fx.db, recount_expected, fx.school[1]));
 	assert_int_equal(num(c, "checked"), sql_number(fx.db, recount_checked, fx.school[1]));
 	assert_int_equal(num(c, "absent"), sql_number(fx.db, recount_absent, fx.school[1]));
 	assert_int_equal(num(c, "fever"), sql_number(fx.db, recount_fever, fx.school[1]));
@@ -612,13 +623,32 @@ static void test_kept_counts_match_a_recount(void **state)
 	int n = cJSON_GetArraySize(items);
 	assert_true(n >= 100);
 	int64_t p[3], from = num(cJSON_GetArrayItem(items, 0), "class_id"), to = 0;
+	char from_name[96], to_name[96] = "";
+	snprintf(from_name, sizeof from_name, "%s", str(cJSON_GetArrayItem(items, 0), "class"));
 	for (int i = 0; i < 3; i++)
 		p[i] = num(cJSON_GetArrayItem(items, i), "id");
 	for (int i = n - 1; i > 0 && !to; i--)
-		if (num(cJSON_GetArrayItem(items, i), "class_id") != from)
+		if (num(cJSON_GetArrayItem(items, i), "class_id") != from) {
 			to = num(cJSON_GetArrayItem(items, i), "class_id");
+			snprintf(to_name, sizeof to_name, "%s", str(cJSON_GetArrayItem(items, i), "class"));
+		}
 	cJSON_Delete(list);
 	assert_true(to != 0);
+	/* Return batches in school 1: one class due on the day, one later; its
+	 * other classes are not expected back. */
+	char batches[400], args[4096];
+	snprintf(batches, sizeof batches,
+		 "batch,class,return_date\n第一批,%s,2020-05-13\n第二批,%s,2020-05-20\n", from_name,
+		 to_name);
+	char *bcsv = tu_write_file(fx.dir, "batches.csv", batches, (size_t)-1);
+	snprintf(args, sizeof args, "import batches --db %s --school scyb-jinyun %s", fx.db, bcsv);
+	free(bcsv);
+	assert_int_equal(run_ok(args, NULL), 0);
+	cJSON *ov = call("GET", "/api/district/overview?date=2020-05-13", fx.district, NULL, 200);
+	cJSON *t1 = cJSON_GetObjectItem(ov, "total");
+	assert_true(num(t1, "expected") < num(t1, "enrolled"));
+	cJSON_Delete(ov);
+	assert_overview_is_the_recount();
 	int64_t before_to = sql_number(fx.db, "SELECT enrolled FROM class WHERE id = ?", to);
 	char path[128], body[512];
 	snprintf(path, sizeof path, "/api/people/%lld", (long long)p[0]);
@@ -660,7 +690,6 @@ static void test_kept_counts_match_a_recount(void **state)
 		"date,session,student_no,status,temperature,symptoms,diagnosis\n"
 		"2020-05-13,morning,X01,absent_sick,,cough,\n"
 		"2020-05-13,morning,X02,present,38.5,,\n";
-	char args[4096];
 	char *csv = tu_write_file(fx.dir, "moved.csv", moved_csv, (size_t)-1);
 	snprintf(args, sizeof args, "import roster --db %s --school other %s", fx.db, csv);
 	free(csv);
