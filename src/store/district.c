@@ -2,11 +2,14 @@
  * district.c — see district.h.  All SQL of districts, the overview, the
  * district rules and alerts, settings, privacy grants and the purge.
  *
- * The overview runs seven grouped queries over the whole district (a table
- * of parts: roster per class, census, flagged entries, alerts, return
- * batches, holds, absences) and merges them by school id in C; each walks
- * an index in school order, so the cost grows with the rows of the day,
- * not with a query per school.
+ * The overview runs six grouped queries over the whole district (a table
+ * of parts: roster per class, census, alerts, return batches, holds,
+ * absences) and merges them by school id in C; each walks an index in
+ * school order, so the cost grows with the classes and the rows of the
+ * day, not with a query per school.  What it counts of the 300,000
+ * students and their check entries is kept on the rows it reads (migration
+ * 014): a class's enrolled students on the class, a submission's entries
+ * and flagged entries on the submission.
  */
 #include "store/district.h"
 
@@ -281,15 +284,10 @@ typedef void (*overview_fill)(district_school_counts *r, db_stmt *st, const char
 
 static void fill_roster(district_school_counts *r, db_stmt *st, const char *date)
 {
-	/* One class: its enrolled students, its batch's date, whether its
-	 * school has batches.  Expected when the batch is due, or when the
-	 * school has no return batches. */
-	int64_t enrolled = db_col_i64(st, 1);
-	const char *batch_date = db_col_text(st, 2);
-	r->classes++;
-	r->enrolled += enrolled;
-	if (!db_col_i64(st, 3) || (*batch_date && strcmp(batch_date, date) <= 0))
-		r->expected += enrolled;
+	(void)date;
+	r->classes = db_col_i64(st, 1);
+	r->enrolled = db_col_i64(st, 2);
+	r->expected = db_col_i64(st, 3);
 }
 
 static void fill_census(district_school_counts *r, db_stmt *st, const char *date)
@@ -297,16 +295,11 @@ static void fill_census(district_school_counts *r, db_stmt *st, const char *date
 	(void)date;
 	r->submitted = db_col_i64(st, 1);
 	r->entries = db_col_i64(st, 2);
-}
-
-static void fill_flagged(district_school_counts *r, db_stmt *st, const char *date)
-{
-	(void)date;
-	r->absent_sick = db_col_i64(st, 1);
-	r->absent_other = db_col_i64(st, 2);
-	r->absent_unknown = db_col_i64(st, 3);
-	r->symptomatic = db_col_i64(st, 4);
-	r->febrile = db_col_i64(st, 5);
+	r->absent_sick = db_col_i64(st, 3);
+	r->absent_other = db_col_i64(st, 4);
+	r->absent_unknown = db_col_i64(st, 5);
+	r->symptomatic = db_col_i64(st, 6);
+	r->febrile = db_col_i64(st, 7);
 }
 
 static void fill_alerts(district_school_counts *r, db_stmt *st, const char *date)
@@ -334,9 +327,14 @@ static void fill_absent(district_school_counts *r, db_stmt *st, const char *date
 	r->not_returned = db_col_i64(st, 1);
 }
 
+/* The latest version of a class's check: none higher (an anti-join, where
+ * the MAX of each class's versions was a subquery per submission).  The
+ * day and session are given again (parameters "ds") so that the planner
+ * reads only that day's submissions on both sides, however long the
+ * history. */
 #define CURRENT_SUBMISSION                                                                     \
-	"cs.version = (SELECT MAX(v.version) FROM check_submission v "                           \
-	"WHERE v.class_id = cs.class_id AND v.date = cs.date AND v.session = cs.session) "
+	"NOT EXISTS (SELECT 1 FROM check_submission v WHERE v.class_id = cs.class_id "           \
+	"AND v.date = ? AND v.session = ? AND v.version > cs.version) "
 
 /* The parts of the overview: a query, its parameters in order ('D' the
  * district, 'd' the date, 's' the session) and what it fills. */
@@ -344,38 +342,28 @@ static const struct overview_part {
 	const char *sql, *binds;
 	overview_fill fill;
 } overview_parts[] = {
-	/* Each class with its enrolled students (counted on person_enrolled,
-	 * one index range per class: no sort of 300,000 rows). */
-	{ "SELECT c.school_id, (SELECT COUNT(*) FROM person p WHERE p.school_id = c.school_id "
-	  "AND p.kind = 'student' AND p.active = 1 AND p.class_id = c.id), "
-	  "COALESCE(rb.return_date, ''), "
-	  "EXISTS (SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
+	/* Each school's classes and enrolled students (kept on the class row
+	 * by triggers on person, migration 014), and of those the students
+	 * expected back: a class whose return batch is due, or every class of
+	 * a school without return batches. */
+	{ "SELECT c.school_id, COUNT(*), SUM(c.enrolled), "
+	  "SUM(CASE WHEN rb.return_date <= ? OR NOT EXISTS "
+	  "(SELECT 1 FROM return_batch x WHERE x.school_id = c.school_id) "
+	  "THEN c.enrolled ELSE 0 END) "
 	  "FROM school sc JOIN class c ON c.school_id = sc.id "
 	  "LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
-	  "LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ?",
-	  "D", fill_roster },
-	/* The day's census: submissions (latest version), their entries
-	 * counted on the primary key. */
-	{ "SELECT cs.school_id, COUNT(*), "
-	  "SUM((SELECT COUNT(*) FROM check_entry e WHERE e.submission_id = cs.id)) "
+	  "LEFT JOIN return_batch rb ON rb.id = bc.batch_id WHERE sc.district_id = ? "
+	  "GROUP BY c.school_id",
+	  "dD", fill_roster },
+	/* The day's census: submissions (latest version) with their entries
+	 * and flagged entries (absent, symptomatic, febrile) as the check
+	 * counted them on the submission row (migration 014). */
+	{ "SELECT cs.school_id, COUNT(*), SUM(cs.entries), SUM(cs.absent_sick), "
+	  "SUM(cs.absent_other), SUM(cs.absent_unknown), SUM(cs.symptomatic), SUM(cs.febrile) "
 	  "FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
 	  "WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? AND " CURRENT_SUBMISSION
 	  "GROUP BY cs.school_id",
-	  "Dds", fill_census },
-	/* The absent, symptomatic and febrile entries, through the partial
-	 * index of flagged entries. */
-	{ "SELECT cs.school_id, "
-	  "SUM(CASE WHEN e.status = 'absent_sick' THEN 1 ELSE 0 END), "
-	  "SUM(CASE WHEN e.status = 'absent_other' THEN 1 ELSE 0 END), "
-	  "SUM(CASE WHEN e.status = 'absent_unknown' THEN 1 ELSE 0 END), "
-	  "SUM(CASE WHEN e.symptoms <> '' THEN 1 ELSE 0 END), "
-	  "SUM(CASE WHEN e.temperature >= 37.3 THEN 1 ELSE 0 END) "
-	  "FROM check_submission cs JOIN school sc ON sc.id = cs.school_id "
-	  "JOIN check_entry e ON e.submission_id = cs.id "
-	  "AND (e.status <> 'present' OR e.symptoms <> '' OR e.temperature >= 37.3) "
-	  "WHERE sc.district_id = ? AND cs.date = ? AND cs.session = ? AND " CURRENT_SUBMISSION
-	  "GROUP BY cs.school_id",
-	  "Dds", fill_flagged },
+	  "Ddsds", fill_census },
 	{ "SELECT a.school_id, COUNT(*) FROM alert a JOIN school sc ON sc.id = a.school_id "
 	  "WHERE sc.district_id = ? AND a.status = 'open' GROUP BY a.school_id",
 	  "D", fill_alerts },
@@ -975,6 +963,14 @@ int store_purge(store *s, const char *cutoff, int64_t cutoff_at, int dry_run, pu
 		rc = run_bound(s, dry_run ? p->count_sql : p->delete_sql, p->kinds, cutoff, cutoff_at,
 			       dry_run, slot, err);
 	}
+	/* A submission kept for its events lost its entries: so do its counts
+	 * (migration 014), which must match a count of the entries. */
+	static const char zero_counts[] =
+		"UPDATE check_submission SET entries = 0, absent_sick = 0, absent_other = 0, "
+		"absent_unknown = 0, symptomatic = 0, febrile = 0 WHERE date < ? AND entries <> 0";
+	int64_t zeroed = 0;
+	if (!rc && !dry_run)
+		rc = run_bound(s, zero_counts, "t", cutoff, 0, 0, &zeroed, err);
 	if (!rc && !dry_run && sqlite)
 		rc = db_exec(s->db, put_guard, err);
 	/* Declarations went without their digests: rebuild them on next read. */

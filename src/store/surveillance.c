@@ -7,6 +7,9 @@
  * submission, so a correction replaces them.
  */
 #include "store/surveillance.h"
+
+#include <stdlib.h>
+
 #include "store/store_int.h"
 
 static void bind_temp(db_stmt *st, int idx, double t)
@@ -31,34 +34,139 @@ static int run(db_stmt *st, jy_err *err)
 
 /* ---- checks ---- */
 
+/* The flagged entries of a submission, counted as the district overview
+ * counted them from check_entry (and as migration 014 backfilled them):
+ * a temperature at or above 37.3 °C is febrile, any symptom symptomatic. */
+typedef struct check_counts {
+	int64_t absent_sick, absent_other, absent_unknown, symptomatic, febrile;
+} check_counts;
+
+static void check_count_entries(const check_entry_rec *e, size_t n, check_counts *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < n; i++) {
+		c->absent_sick += !strcmp(e[i].status, "absent_sick");
+		c->absent_other += !strcmp(e[i].status, "absent_other");
+		c->absent_unknown += !strcmp(e[i].status, "absent_unknown");
+		c->symptomatic += e[i].symptoms[0] != 0;
+		c->febrile += e[i].temperature >= 37.3;
+	}
+}
+
+/* A growing PostgreSQL array literal: {1,2} or {"a","b"}. */
+typedef struct pg_array {
+	char *p;
+	size_t n, cap;
+	int oom;
+} pg_array;
+
+static void arr_put(pg_array *a, const char *text, size_t len)
+{
+	if (a->oom)
+		return;
+	if (a->n + len + 2 > a->cap) {
+		size_t cap = a->cap ? a->cap : 256;
+		while (a->n + len + 2 > cap)
+			cap *= 2;
+		char *g = realloc(a->p, cap);
+		if (!g) {
+			a->oom = 1;
+			return;
+		}
+		a->p = g;
+		a->cap = cap;
+	}
+	memcpy(a->p + a->n, text, len);
+	a->n += len;
+	a->p[a->n] = 0;
+}
+
+/* Add an element: text quoted (NULL: SQL NULL), or a number as it is. */
+static void arr_add(pg_array *a, const char *text, int quoted)
+{
+	arr_put(a, a->n ? "," : "{", 1);
+	if (!text) {
+		arr_put(a, "NULL", 4);
+		return;
+	}
+	if (!quoted) {
+		arr_put(a, text, strlen(text));
+		return;
+	}
+	arr_put(a, "\"", 1);
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			arr_put(a, "\\", 1);
+		arr_put(a, c, 1);
+	}
+	arr_put(a, "\"", 1);
+}
+
+/* PostgreSQL: all the entries of a submission in one INSERT (a statement
+ * per entry costs the server its parse, plan and executor start each). */
+static int insert_entries_pg(store *s, int64_t sid, int64_t school_id,
+			     const check_entry_rec *entries, size_t n, jy_err *err)
+{
+	static const char sql[] =
+		"INSERT INTO check_entry (submission_id, school_id, person_id, status, temperature, "
+		"symptoms, diagnosis) SELECT ?, ?, u.p, u.st, u.t, u.sy, u.d FROM unnest("
+		"CAST(? AS BIGINT[]), CAST(? AS TEXT[]), CAST(? AS DOUBLE PRECISION[]), "
+		"CAST(? AS TEXT[]), CAST(? AS TEXT[])) AS u(p, st, t, sy, d)";
+	if (!n)
+		return 0;
+	pg_array cols[5] = { { 0 } };
+	for (size_t i = 0; i < n; i++) {
+		char num[40];
+		snprintf(num, sizeof num, "%lld", (long long)entries[i].person_id);
+		arr_add(&cols[0], num, 0);
+		arr_add(&cols[1], entries[i].status, 1);
+		snprintf(num, sizeof num, "%.17g", entries[i].temperature);
+		arr_add(&cols[2], entries[i].temperature < 0 ? NULL : num, 0);
+		arr_add(&cols[3], entries[i].symptoms, 1);
+		arr_add(&cols[4], entries[i].diagnosis, 1);
+	}
+	int rc = 0;
+	for (int k = 0; k < 5; k++) {
+		arr_put(&cols[k], "}", 1);
+		if (cols[k].oom)
+			rc = err_set(err, JY_ENOMEM, "out of memory");
+	}
+	db_stmt *st = rc ? NULL : db_stmt_get(s->db, sql, err);
+	if (!rc && !st)
+		rc = JY_EDB;
+	if (!rc) {
+		db_bind_i64(st, 1, sid);
+		db_bind_i64(st, 2, school_id);
+		for (int k = 0; k < 5; k++)
+			db_bind_text(st, 3 + k, cols[k].p);
+		rc = run(st, err);
+	}
+	for (int k = 0; k < 5; k++)
+		free(cols[k].p);
+	return rc;
+}
+
 int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char *date,
 		       const char *session, int64_t user_id, const char *source,
 		       const check_entry_rec *entries, size_t n, int64_t *id, int *version,
 		       jy_err *err)
 {
-	static const char ver[] = "SELECT COALESCE(MAX(version), 0) + 1 FROM check_submission "
-				  "WHERE class_id = ? AND date = ? AND session = ?";
+	/* The next version, taken in the INSERT (one round trip, not two). */
 	static const char ins[] =
 		"INSERT INTO check_submission (school_id, class_id, date, session, version, "
-		"submitted_by, submitted_at, source) VALUES (?,?,?,?,?,?,?,?) RETURNING id";
+		"submitted_by, submitted_at, source, entries, absent_sick, absent_other, "
+		"absent_unknown, symptomatic, febrile) "
+		"SELECT ?1, ?2, ?3, ?4, COALESCE(MAX(v.version), 0) + 1, ?5, ?6, ?7, ?8, ?9, ?10, "
+		"?11, ?12, ?13 FROM check_submission v "
+		"WHERE v.class_id = ?2 AND v.date = ?3 AND v.session = ?4 RETURNING id, version";
 	static const char ent[] =
 		"INSERT INTO check_entry (submission_id, school_id, person_id, status, temperature, "
 		"symptoms, diagnosis) VALUES (?,?,?,?,?,?,?)";
 	int rc = db_begin(s->db, err);
 	if (rc)
 		return rc;
-	db_stmt *st = db_stmt_get(s->db, ver, err);
-	int64_t v = 0;
+	db_stmt *st = db_stmt_get(s->db, ins, err);
 	if (!st) {
-		rc = JY_EDB;
-		goto out;
-	}
-	db_bind_i64(st, 1, class_id);
-	db_bind_text(st, 2, date);
-	db_bind_text(st, 3, session);
-	if ((rc = store_one_id(st, &v, err)))
-		goto out;
-	if (!(st = db_stmt_get(s->db, ins, err))) {
 		rc = JY_EDB;
 		goto out;
 	}
@@ -66,14 +174,34 @@ int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char
 	db_bind_i64(st, 2, class_id);
 	db_bind_text(st, 3, date);
 	db_bind_text(st, 4, session);
-	db_bind_i64(st, 5, v);
-	bind_id(st, 6, user_id);
-	db_bind_i64(st, 7, now_s());
-	db_bind_text(st, 8, source);
-	int64_t sid = 0;
-	if ((rc = store_one_id(st, &sid, err)))
+	bind_id(st, 5, user_id);
+	db_bind_i64(st, 6, now_s());
+	db_bind_text(st, 7, source);
+	check_counts c;
+	check_count_entries(entries, n, &c);
+	db_bind_i64(st, 8, (int64_t)n);
+	db_bind_i64(st, 9, c.absent_sick);
+	db_bind_i64(st, 10, c.absent_other);
+	db_bind_i64(st, 11, c.absent_unknown);
+	db_bind_i64(st, 12, c.symptomatic);
+	db_bind_i64(st, 13, c.febrile);
+	int64_t sid = 0, v = 0;
+	rc = db_step(st, err);
+	if (rc == 1) {
+		sid = db_col_i64(st, 0);
+		v = db_col_i64(st, 1);
+	}
+	db_done(st);
+	if (rc != 1) {
+		rc = rc < 0 ? rc : err_set(err, JY_EDB, "check submission not inserted");
 		goto out;
-	for (size_t i = 0; i < n; i++) {
+	}
+	rc = 0;
+	if (!strcmp(store_backend(s), "postgres")) {
+		rc = insert_entries_pg(s, sid, school_id, entries, n, err);
+		n = 0;
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
 		if (!(st = db_stmt_get(s->db, ent, err))) {
 			rc = JY_EDB;
 			goto out;
@@ -85,9 +213,10 @@ int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char
 		bind_temp(st, 5, entries[i].temperature);
 		db_bind_text(st, 6, entries[i].symptoms);
 		db_bind_text(st, 7, entries[i].diagnosis);
-		if ((rc = run(st, err)))
-			goto out;
+		rc = run(st, err);
 	}
+	if (rc)
+		goto out;
 	*id = sid;
 	*version = (int)v;
 out:
@@ -96,6 +225,23 @@ out:
 		return rc;
 	}
 	return db_commit(s->db, err);
+}
+
+int store_class_students(store *s, int64_t class_id, store_student_cb cb, void *ctx,
+			 jy_err *err)
+{
+	static const char sql[] = "SELECT id, number FROM person WHERE class_id = ? "
+				  "AND kind = 'student' AND active = 1 ORDER BY id";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, class_id);
+	int rc;
+	while ((rc = db_step(st, err)) == 1)
+		if (cb(ctx, db_col_i64(st, 0), db_col_text(st, 1)))
+			break;
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 #define CURRENT_VERSION(alias)                                                                 \
@@ -376,6 +522,27 @@ int store_absence_open_for(store *s, int64_t person_id, absence_rec *out, jy_err
 		return JY_EDB;
 	db_bind_i64(st, 1, person_id);
 	return absence_one(st, out, err);
+}
+
+int store_absence_open_in_class(store *s, int64_t class_id, store_absence_cb cb, void *ctx,
+				jy_err *err)
+{
+	/* Per person the newest first, as store_absence_open_for picks it. */
+	static const char sql[] = ABSENCE_COLS "WHERE p.class_id = ? AND a.status = 'open' "
+					       "ORDER BY a.person_id, a.id DESC";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, class_id);
+	int rc;
+	absence_rec a;
+	while ((rc = db_step(st, err)) == 1) {
+		absence_from_row(st, &a);
+		if (cb(ctx, &a))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
 int store_absence_get(store *s, int64_t id, absence_rec *out, jy_err *err)

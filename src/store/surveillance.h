@@ -26,6 +26,12 @@ int store_check_submit(store *s, int64_t school_id, int64_t class_id, const char
 		       const check_entry_rec *entries, size_t n, int64_t *id, int *version,
 		       jy_err *err);
 
+/* The active students of a class by id, as a check lists them: one light
+ * query (the roster list joins classes, grades and dorms). */
+typedef int (*store_student_cb)(void *ctx, int64_t person_id, const char *number);
+int store_class_students(store *s, int64_t class_id, store_student_cb cb, void *ctx,
+			 jy_err *err);
+
 typedef struct check_row {
 	int64_t person_id;
 	char number[40], name[96];
@@ -125,6 +131,10 @@ int store_absence_get(store *s, int64_t id, absence_rec *out, jy_err *err);
 int store_absence_add(store *s, const absence_rec *a, int64_t *id, jy_err *err);
 int store_absence_update(store *s, const absence_rec *a, jy_err *err);
 typedef int (*store_absence_cb)(void *ctx, const absence_rec *a);
+/* The open absences of the people in a class, by person id, each
+ * person's newest first (one query for a class's check). */
+int store_absence_open_in_class(store *s, int64_t class_id, store_absence_cb cb, void *ctx,
+				jy_err *err);
 /* status NULL = any; class_id 0 = whole school. */
 int store_absence_list(store *s, int64_t school_id, int64_t class_id, const char *status,
 		       store_absence_cb cb, void *ctx, jy_err *err);
