@@ -24,6 +24,14 @@
 
 #define MAX_REASONS 64
 
+/* CPU time of the calling thread so far, ms. */
+static double tcpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
 static double ms_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -539,11 +547,19 @@ int screening_status(store *s, int64_t school_id, int64_t person_id, const char 
 
 typedef struct run_person {
 	int64_t id;
-	char number[40], name[96], class_name[96], kind[8];
+	char *reasons;             /* NULL = "[]" */
+	uint32_t number, name;     /* offsets into the run's names */
+	int32_t cls;               /* index into the run's classes, -1 = none */
 	int status;                /* -1 until screened */
 	int declared;
-	char *reasons;             /* NULL = "[]" */
+	int staff;
 } run_person;
+
+typedef struct run_class {
+	int64_t id;
+	uint32_t name;             /* offset into the run's names */
+	char date[11];             /* its batch's return date, "" = none */
+} run_class;
 
 /* A stored result, compactly: a run does not rewrite what has not changed. */
 typedef struct old_result {
@@ -560,6 +576,10 @@ typedef struct run_ctx {
 	char first[11];
 	run_person *people;
 	size_t n, cap;
+	run_class *classes;
+	size_t nclass, capclass;
+	int classes_sorted;
+	item_buf names;            /* its text: numbers, names, class names */
 	lift_buf lifts;
 	item_buf items;
 	int64_t cur;               /* person whose declarations are being read */
@@ -601,20 +621,43 @@ static int cmp_old(const void *a, const void *b)
 	return (x->person_id > y->person_id) - (x->person_id < y->person_id);
 }
 
-/* snprintf "%s" without its cost (300,000 people × 4 texts a run). */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-
-static int add_expected(void *vctx, const return_person *p)
+static int add_class(void *vctx, const screen_class_row *c)
 {
 	run_ctx *x = vctx;
-	const char *planned = !strcmp(p->kind, "staff") ? x->first : p->return_date;
+	if (x->nclass == x->capclass) {
+		size_t cap = x->capclass ? x->capclass * 2 : 64;
+		run_class *g = realloc(x->classes, cap * sizeof *g);
+		if (!g)
+			return (x->failed = 1);
+		x->classes = g;
+		x->capclass = cap;
+	}
+	run_class *k = &x->classes[x->nclass++];
+	k->id = c->id;
+	k->name = (uint32_t)put_text(&x->names, c->name);
+	snprintf(k->date, sizeof k->date, "%s", c->return_date);
+	return x->names.failed;
+}
+
+static int cmp_class(const void *a, const void *b)
+{
+	const run_class *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int add_expected(void *vctx, const screen_person_row *p)
+{
+	run_ctx *x = vctx;
+	if (!x->classes_sorted) {
+		if (x->nclass)
+			qsort(x->classes, x->nclass, sizeof *x->classes, cmp_class);
+		x->classes_sorted = 1;
+	}
+	run_class key = { .id = p->class_id };
+	const run_class *k = p->class_id && x->nclass ?
+				     bsearch(&key, x->classes, x->nclass, sizeof key, cmp_class) : NULL;
+	int staff = !strcmp(p->kind, "staff");
+	const char *planned = staff ? x->first : k ? k->date : "";
 	if (x->plan && strcmp(planned, x->date))
 		return 0;
 	if (x->n == x->cap) {
@@ -627,14 +670,14 @@ static int add_expected(void *vctx, const return_person *p)
 	}
 	run_person *r = &x->people[x->n++];
 	r->id = p->id;
-	copy_text(r->number, sizeof r->number, p->number);
-	copy_text(r->name, sizeof r->name, p->name);
-	copy_text(r->class_name, sizeof r->class_name, p->class_name);
-	copy_text(r->kind, sizeof r->kind, p->kind);
+	r->reasons = NULL;
+	r->number = (uint32_t)put_text(&x->names, p->number);
+	r->name = (uint32_t)put_text(&x->names, p->name);
+	r->cls = k ? (int32_t)(k - x->classes) : -1;
 	r->status = -1;
 	r->declared = 0;
-	r->reasons = NULL;
-	return 0;
+	r->staff = staff;
+	return x->names.failed;
 }
 
 static int cmp_run_id(const void *a, const void *b)
@@ -643,9 +686,10 @@ static int cmp_run_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int cmp_run_number(const void *a, const void *b)
+static int cmp_run_number(const void *a, const void *b, void *names)
 {
-	return strcmp(((const run_person *)a)->number, ((const run_person *)b)->number);
+	const char *t = names;
+	return strcmp(t + ((const run_person *)a)->number, t + ((const run_person *)b)->number);
 }
 
 /* Screen person id over items (then emptied): status, declared, reasons
@@ -704,6 +748,7 @@ typedef struct pre_ctx {
 	int64_t cur;
 	long ncur;
 	int failed, rc;
+	double cpu;                /* the thread's CPU time, ms */
 	jy_err err;
 } pre_ctx;
 
@@ -752,6 +797,7 @@ static void *pre_main(void *arg)
 		pre_finish(x);
 	if (!x->rc && (x->failed || x->items.failed || x->lifts.failed))
 		x->rc = err_set(&x->err, JY_ENOMEM, "out of memory");
+	x->cpu = tcpu();
 	return NULL;
 }
 
@@ -789,6 +835,29 @@ static int run_decl(void *vctx, const declaration_fact *d)
 	return x->failed || x->items.failed;
 }
 
+/* One transaction: insert the fresh rows, replace the changed ones.  A
+ * fresh row that meets a stored result after all (written meanwhile by
+ * another run) makes it start again with every row replaced. */
+static int store_results(store *s, const screen_result_head *h, screen_result_row *fresh, size_t nfresh,
+			 screen_result_row *changed, size_t nchanged, jy_err *err)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		int rc = store_begin(s, err);
+		if (rc)
+			return rc;
+		rc = store_screen_results_put(s, h, fresh, nfresh, pass == 0, err);
+		if (!rc)
+			rc = store_screen_results_put(s, h, changed, nchanged, 0, err);
+		if (!rc)
+			return store_commit(s, err);
+		store_rollback(s);
+		if (rc != JY_ECONFLICT || pass)
+			return rc;
+		err_clear(err);
+	}
+	return 0;
+}
+
 int screening_run(store *s, int64_t school_id, const char *date, screening_row_cb cb, void *ctx,
 		  screening_summary *sum, jy_err *err)
 {
@@ -806,6 +875,7 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		return err_at(err, JY_EINVAL, NULL, 0, "date", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD): %.20s", date);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double cpu0 = tcpu();
 	screening sc;
 	int rc = screening_load(s, school_id, &sc, err);
 	if (rc)
@@ -833,11 +903,11 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		rc = store_plan_summary(s, school_id, &batches, x.first, err);
 	x.plan = batches > 0;
 	if (!rc)
-		rc = store_screen_people(s, school_id, add_expected, &x, err);
+		rc = store_screen_people(s, school_id, add_class, add_expected, &x, err);
 	if (!rc && !threaded)
 		rc = store_hold_lift_list(s, school_id, 0, add_lift, &x.lifts, err);
 	if (!rc)
-		rc = store_screen_result_list(s, school_id, date, add_old, &x, err);
+		rc = store_screen_result_day(s, school_id, date, add_old, &x, err);
 	if (!rc && (x.failed || x.lifts.failed))
 		rc = err_set(err, JY_ENOMEM, "out of memory");
 	if (!rc && x.n)
@@ -848,6 +918,7 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (threaded) {
 		pthread_join(th, NULL);
+		sum->cpu_thread = pre.cpu;
 		if (!rc && pre.rc) {
 			rc = pre.rc;
 			*err = pre.err;
@@ -890,8 +961,12 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 	sum->ms_screen = ms_since(&t0);
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = store_begin(s, err);
-	int64_t now = (int64_t)time(NULL);
+	/* rows: first those with no stored result for the date (inserted),
+	 * from the end those whose result changed (replaced). */
+	screen_result_row *rows = malloc((x.n ? x.n : 1) * sizeof *rows);
+	size_t nnew = 0, nchanged = 0;
+	if (!rows)
+		rc = err_set(err, JY_ENOMEM, "out of memory");
 	for (size_t i = 0; !rc && i < x.n; i++) {
 		run_person *p = &x.people[i];
 		sum->cleared += p->status == SCREEN_CLEARED;
@@ -903,35 +978,31 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		    o->risk_version == sc.risk_version && o->config_version == sc.config_version &&
 		    o->reasons_hash == text_hash(p->reasons ? p->reasons : "[]"))
 			continue; /* the same answer as stored */
-		sum->written++;
-		screen_result_rec rec;
-		memset(&rec, 0, sizeof rec);
-		rec.school_id = school_id;
-		rec.person_id = p->id;
-		snprintf(rec.return_date, sizeof rec.return_date, "%s", date);
-		snprintf(rec.status, sizeof rec.status, "%s", screen_status_name(p->status));
-		rec.reasons = p->reasons ? p->reasons : "[]";
-		rec.risk_version_id = sc.risk_version;
-		rec.config_version = sc.config_version;
-		rec.declared = p->declared;
-		rec.screened_at = now;
-		rc = store_screen_result_put(s, &rec, err);
+		screen_result_row r = { p->id, screen_status_name(p->status), p->reasons, p->declared };
+		if (o)
+			rows[x.n - ++nchanged] = r;
+		else
+			rows[nnew++] = r;
 	}
-	if (rc) {
-		store_rollback(s);
-		goto out;
-	}
-	if ((rc = store_commit(s, err)))
+	sum->written = (long)(nnew + nchanged);
+	screen_result_head head = { school_id, date, sc.risk_version, sc.config_version, (int64_t)time(NULL) };
+	if (!rc && sum->written)
+		rc = store_results(s, &head, rows, nnew, rows + x.n - nchanged, nchanged, err);
+	free(rows);
+	if (rc)
 		goto out;
 	sum->ms_store = ms_since(&t0);
+	sum->cpu_main = tcpu() - cpu0;
 	sum->people = (long)x.n;
 	sum->declarations = x.declarations;
 	sum->risk_version = sc.risk_version;
 	if (cb && x.n)
-		qsort(x.people, x.n, sizeof *x.people, cmp_run_number);
+		qsort_r(x.people, x.n, sizeof *x.people, cmp_run_number, x.names.text);
 	for (size_t i = 0; cb && i < x.n; i++) {
 		run_person *p = &x.people[i];
-		screening_row row = { p->id, p->number, p->name, p->kind, p->class_name, date, p->status,
+		const char *t = x.names.text;
+		screening_row row = { p->id, t + p->number, t + p->name, p->staff ? "staff" : "student",
+				      p->cls >= 0 ? t + x.classes[p->cls].name : "", date, p->status,
 				      p->reasons ? p->reasons : "[]" };
 		if (cb(ctx, &row))
 			break;
@@ -942,6 +1013,8 @@ out:
 	for (size_t i = 0; i < x.n; i++)
 		free(x.people[i].reasons);
 	free(x.people);
+	free(x.classes);
+	item_free(&x.names);
 	free(x.reasons);
 	free(x.old);
 	lift_free(&x.lifts);

@@ -73,6 +73,8 @@ typedef struct screening_summary {
 	long written;             /* results stored (the others were already so) */
 	int64_t risk_version;
 	double ms_load, ms_screen, ms_store;
+	double cpu_main, cpu_thread;  /* CPU time (ms) of the calling thread up to the
+				       * store's commit, and of the second thread (0: none) */
 } screening_summary;
 
 /*
