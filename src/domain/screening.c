@@ -835,9 +835,9 @@ static int run_decl(void *vctx, const declaration_fact *d)
 	return x->failed || x->items.failed;
 }
 
-/* One transaction: insert the fresh rows, replace the changed ones.  A
- * fresh row that meets a stored result after all (written meanwhile by
- * another run) makes it start again with every row replaced. */
+/* One transaction of its own: insert the fresh rows, replace the changed
+ * ones.  A fresh row that meets a stored result after all (written
+ * meanwhile by another run) makes it start again with every row replaced. */
 static int store_results(store *s, const screen_result_head *h, screen_result_row *fresh, size_t nfresh,
 			 screen_result_row *changed, size_t nchanged, jy_err *err)
 {
@@ -849,8 +849,9 @@ static int store_results(store *s, const screen_result_head *h, screen_result_ro
 		if (!rc)
 			rc = store_screen_results_put(s, h, changed, nchanged, 0, err);
 		if (!rc)
-			return store_commit(s, err);
-		store_rollback(s);
+			rc = store_commit(s, err); /* PostgreSQL may tell the conflict here */
+		else
+			store_rollback(s);
 		if (rc != JY_ECONFLICT || pass)
 			return rc;
 		err_clear(err);
@@ -983,6 +984,11 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 			rows[x.n - ++nchanged] = r;
 		else
 			rows[nnew++] = r;
+	}
+	for (size_t i = x.n - nchanged, j = x.n - 1; nchanged && i < j; i++, j--) {
+		screen_result_row t = rows[i]; /* back into person order */
+		rows[i] = rows[j];
+		rows[j] = t;
 	}
 	sum->written = (long)(nnew + nchanged);
 	screen_result_head head = { school_id, date, sc.risk_version, sc.config_version, (int64_t)time(NULL) };

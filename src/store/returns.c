@@ -705,7 +705,8 @@ int store_screen_rule_save(store *s, const screen_rule_rec *r, int64_t *id, jy_e
 	"INSERT INTO screen_result (person_id, return_date, school_id, status, reasons, "         \
 	"risk_version_id, config_version, declared, screened_at) VALUES "
 #define RESULT_CONFLICT                                                                        \
-	" ON CONFLICT (person_id, return_date) DO UPDATE SET status = excluded.status, "         \
+	" ON CONFLICT (person_id, return_date) DO UPDATE SET school_id = excluded.school_id, "   \
+	"status = excluded.status, "                                                              \
 	"reasons = excluded.reasons, risk_version_id = excluded.risk_version_id, "               \
 	"config_version = excluded.config_version, declared = excluded.declared, "               \
 	"screened_at = excluded.screened_at"

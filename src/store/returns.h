@@ -185,9 +185,9 @@ typedef struct screen_result_row {
 } screen_result_row;
 /* Store n results, many rows per statement: the same rows as n
  * store_screen_result_put calls.  fresh: none of the people has a result
- * for the date (a plain INSERT; JY_ECONFLICT when one has — the
- * transaction is then to be rolled back), else each replaces the person's
- * result.  Call inside a transaction; a person must not appear twice. */
+ * for the date (a plain INSERT; JY_ECONFLICT when one has, from this call
+ * or, on PostgreSQL, which sends writes ahead, from the commit — the
+ * transaction is then rolled back), else each replaces the person's result.  Call inside a transaction; a person must not appear twice. */
 int store_screen_results_put(store *s, const screen_result_head *h, const screen_result_row *rows,
 			     size_t n, int fresh, jy_err *err);
 /* The stored results of one school and return date, in no particular
