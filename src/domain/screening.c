@@ -734,6 +734,11 @@ typedef struct pre_result {
 	char *reasons;
 } pre_result;
 
+/* Thread 2's results, in person order, in blocks that never move: the
+ * first thread reads those published while the second still adds more. */
+#define PRE_BLOCK 4096
+#define PRE_BLOCKS 4096
+
 typedef struct pre_ctx {
 	const screening *sc;
 	int32_t rday;
@@ -743,34 +748,60 @@ typedef struct pre_ctx {
 	lift_buf lifts;
 	item_buf items;
 	screen_reason *reasons;
-	pre_result *r;
-	size_t n, cap;
+	pre_result *blk[PRE_BLOCKS];
+	size_t n;                  /* results written (the second thread's) */
 	int64_t cur;
 	long ncur;
 	int failed, rc;
 	double cpu;                /* the thread's CPU time, ms */
 	jy_err err;
+	pthread_mutex_t mu;        /* guards published and done */
+	pthread_cond_t cv;
+	size_t published;          /* results the first thread may read */
+	int done;
 } pre_ctx;
+
+static void pre_publish(pre_ctx *x, int done)
+{
+	pthread_mutex_lock(&x->mu);
+	x->published = x->n;
+	x->done |= done;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+}
 
 static void pre_finish(pre_ctx *x)
 {
 	if (x->cur < 0)
 		return;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 4096;
-		pre_result *g = realloc(x->r, cap * sizeof *g);
-		if (!g) {
-			x->failed = 1;
-			return;
-		}
-		x->r = g;
-		x->cap = cap;
+	size_t b = x->n / PRE_BLOCK;
+	if (b >= PRE_BLOCKS || (!x->blk[b] && !(x->blk[b] = malloc(PRE_BLOCK * sizeof *x->blk[b])))) {
+		x->failed = 1;
+		return;
 	}
-	pre_result *p = &x->r[x->n++];
+	pre_result *p = &x->blk[b][x->n % PRE_BLOCK];
 	p->id = x->cur;
 	p->ndecl = x->ncur;
 	screen_items(x->sc, x->rday, &x->lifts, &x->items, x->reasons, x->cur, &p->status, &p->declared,
 		     &p->reasons, &x->failed);
+	if (++x->n % 1024 == 0)
+		pre_publish(x, 0);
+}
+
+/* Result k of the second thread, once published; NULL when it ended with
+ * fewer.  *avail caches how many are known to be published. */
+static pre_result *pre_get(pre_ctx *x, size_t k, size_t *avail)
+{
+	if (k >= *avail) {
+		pthread_mutex_lock(&x->mu);
+		while (x->published <= k && !x->done)
+			pthread_cond_wait(&x->cv, &x->mu);
+		*avail = x->published;
+		pthread_mutex_unlock(&x->mu);
+		if (k >= *avail)
+			return NULL;
+	}
+	return &x->blk[k / PRE_BLOCK][k % PRE_BLOCK];
 }
 
 static int pre_decl(void *vctx, const declaration_fact *d)
@@ -798,24 +829,22 @@ static void *pre_main(void *arg)
 	if (!x->rc && (x->failed || x->items.failed || x->lifts.failed))
 		x->rc = err_set(&x->err, JY_ENOMEM, "out of memory");
 	x->cpu = tcpu();
+	pre_publish(x, 1);
 	return NULL;
-}
-
-static int cmp_pre(const void *a, const void *b)
-{
-	const pre_result *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
 }
 
 static void pre_free(pre_ctx *x)
 {
 	for (size_t i = 0; i < x->n; i++)
-		free(x->r[i].reasons);
-	free(x->r);
+		free(x->blk[i / PRE_BLOCK][i % PRE_BLOCK].reasons);
+	for (size_t b = 0; b < PRE_BLOCKS && x->blk[b]; b++)
+		free(x->blk[b]);
 	free(x->reasons);
 	lift_free(&x->lifts);
 	item_free(&x->items);
 	store_close(x->s2);
+	pthread_mutex_destroy(&x->mu);
+	pthread_cond_destroy(&x->cv);
 }
 
 static int run_decl(void *vctx, const declaration_fact *d)
@@ -833,6 +862,80 @@ static int run_decl(void *vctx, const declaration_fact *d)
 		x->declarations++;
 	}
 	return x->failed || x->items.failed;
+}
+
+/* ---- a person's answer against the stored one ---- */
+
+static const old_result same_as_stored;
+
+/* The person's stored result when their answer differs from it, NULL when
+ * they have none, &same_as_stored when it is the same. */
+static const old_result *run_old(const run_ctx *x, const run_person *p)
+{
+	old_result key = { .person_id = p->id };
+	const old_result *o = x->nold ? bsearch(&key, x->old, x->nold, sizeof key, cmp_old) : NULL;
+	if (o && o->status == p->status && o->declared == p->declared &&
+	    o->risk_version == x->sc->risk_version && o->config_version == x->sc->config_version &&
+	    o->reasons_hash == text_hash(p->reasons ? p->reasons : "[]"))
+		return &same_as_stored;
+	return o;
+}
+
+/* ---- writing a run's results as they come ----
+ * Rows go out 64 at a time (one statement each) while the second thread
+ * still screens; the transaction begins with the first row to write, so a
+ * run that changes nothing never takes the write lock. */
+
+typedef struct run_writer {
+	store *s;
+	screen_result_head h;
+	screen_result_row fresh[64], changed[64];
+	size_t nfresh, nchanged;
+	int begun, rc;
+	long written;
+	jy_err *err;
+} run_writer;
+
+static void wr_flush(run_writer *w, int fresh, size_t n)
+{
+	if (w->rc || !n)
+		return;
+	if (!w->begun) {
+		if ((w->rc = store_begin(w->s, w->err)))
+			return;
+		w->begun = 1;
+	}
+	w->rc = store_screen_results_put(w->s, &w->h, fresh ? w->fresh : w->changed, n, fresh, w->err);
+}
+
+static void wr_add(run_writer *w, const screen_result_row *r, int fresh)
+{
+	w->written++;
+	if (fresh) {
+		w->fresh[w->nfresh++] = *r;
+		if (w->nfresh == 64)
+			wr_flush(w, 1, 64), w->nfresh = 0;
+	} else {
+		w->changed[w->nchanged++] = *r;
+		if (w->nchanged == 64)
+			wr_flush(w, 0, 64), w->nchanged = 0;
+	}
+}
+
+/* The rest, and the commit (or the rollback of a failed run). */
+static int wr_finish(run_writer *w, int failed)
+{
+	if (!failed) {
+		wr_flush(w, 1, w->nfresh);
+		wr_flush(w, 0, w->nchanged);
+	}
+	if (!w->begun)
+		return w->rc;
+	if (w->rc || failed)
+		store_rollback(w->s);
+	else
+		w->rc = store_commit(w->s, w->err);
+	return w->rc;
 }
 
 /* One transaction of its own: insert the fresh rows, replace the changed
@@ -857,6 +960,26 @@ static int store_results(store *s, const screen_result_head *h, screen_result_ro
 		err_clear(err);
 	}
 	return 0;
+}
+
+/* After a conflict: every row that differs from what the run read,
+ * replaced, in one transaction of its own. */
+static int run_store_again(store *s, const run_ctx *x, const screen_result_head *h, jy_err *err)
+{
+	screen_result_row *rows = malloc((x->n ? x->n : 1) * sizeof *rows);
+	if (!rows)
+		return err_set(err, JY_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		const run_person *p = &x->people[i];
+		if (run_old(x, p) != &same_as_stored)
+			rows[n++] = (screen_result_row){ p->id, screen_status_name(p->status), p->reasons,
+							 p->declared };
+	}
+	err_clear(err);
+	int rc = store_results(s, h, NULL, 0, rows, n, err);
+	free(rows);
+	return rc;
 }
 
 int screening_run(store *s, int64_t school_id, const char *date, screening_row_cb cb, void *ctx,
@@ -890,6 +1013,8 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 	date_format(x.rday - sc.max_window + 1, since);
 	pre_ctx pre;
 	memset(&pre, 0, sizeof pre);
+	pthread_mutex_init(&pre.mu, NULL);
+	pthread_cond_init(&pre.cv, NULL);
 	pthread_t th;
 	int threaded = 0;
 	if (!rc && digests && store_open_again(s, &pre.s2, &pre.err) == 0) {
@@ -905,7 +1030,8 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 	x.plan = batches > 0;
 	if (!rc)
 		rc = store_screen_people(s, school_id, add_class, add_expected, &x, err);
-	if (!rc && !threaded)
+	/* The first thread's own lifts: it screens those who declared nothing. */
+	if (!rc)
 		rc = store_hold_lift_list(s, school_id, 0, add_lift, &x.lifts, err);
 	if (!rc)
 		rc = store_screen_result_day(s, school_id, date, add_old, &x, err);
@@ -917,6 +1043,47 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		qsort(x.old, x.nold, sizeof *x.old, cmp_old);
 	sum->ms_load = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	x.cur = -1;
+	if (!rc && !threaded) {
+		rc = (digests ? store_declaration_digests : store_declaration_facts)(s, school_id, since,
+										     run_decl, &x, err);
+		if (!rc && x.cur_p)
+			run_screen(&x, x.cur_p);
+	}
+	/* In person order: take the second thread's answer (waiting for it
+	 * when need be) or screen who declared nothing; write what changed. */
+	run_writer w;
+	memset(&w, 0, sizeof w);
+	w.s = s;
+	w.h = (screen_result_head){ school_id, date, sc.risk_version, sc.config_version, (int64_t)time(NULL) };
+	w.err = err;
+	size_t k = 0, avail = 0;
+	for (size_t i = 0; !rc && i < x.n; i++) {
+		run_person *p = &x.people[i];
+		pre_result *r = NULL;
+		while (threaded && (r = pre_get(&pre, k, &avail)) && r->id < p->id)
+			k++;
+		if (r && r->id == p->id) {
+			p->status = r->status;
+			p->declared = r->declared;
+			p->reasons = r->reasons;
+			r->reasons = NULL;
+			x.declarations += r->ndecl;
+			k++;
+		}
+		if (p->status < 0)
+			run_screen(&x, p);
+		sum->cleared += p->status == SCREEN_CLEARED;
+		sum->monitor += p->status == SCREEN_MONITOR;
+		sum->hold += p->status == SCREEN_HOLD;
+		const old_result *o = run_old(&x, p);
+		if (o != &same_as_stored)
+			wr_add(&w, &(screen_result_row){ p->id, screen_status_name(p->status), p->reasons,
+							 p->declared }, !o);
+	}
+	if (!rc && (x.failed || x.items.failed))
+		rc = err_set(err, JY_ENOMEM, "out of memory");
 	if (threaded) {
 		pthread_join(th, NULL);
 		sum->cpu_thread = pre.cpu;
@@ -925,78 +1092,17 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 			*err = pre.err;
 		}
 	}
-	if (rc) {
-		pre_free(&pre);
-		goto out;
-	}
-
-	x.cur = -1;
-	if (threaded) {
-		x.lifts = pre.lifts;
-		memset(&pre.lifts, 0, sizeof pre.lifts);
-		for (size_t i = 0; i < x.n && pre.n; i++) {
-			pre_result key = { .id = x.people[i].id };
-			pre_result *r = bsearch(&key, pre.r, pre.n, sizeof key, cmp_pre);
-			if (!r)
-				continue;
-			x.people[i].status = r->status;
-			x.people[i].declared = r->declared;
-			x.people[i].reasons = r->reasons;
-			r->reasons = NULL;
-			x.declarations += r->ndecl;
-		}
-	} else {
-		rc = (digests ? store_declaration_digests : store_declaration_facts)(s, school_id, since,
-										     run_decl, &x, err);
-	}
 	pre_free(&pre);
-	if (!rc && x.cur_p)
-		run_screen(&x, x.cur_p);
-	for (size_t i = 0; !rc && i < x.n; i++)
-		if (x.people[i].status < 0)
-			run_screen(&x, &x.people[i]);
-	if (!rc && (x.failed || x.items.failed))
-		rc = err_set(err, JY_ENOMEM, "out of memory");
-	if (rc)
-		goto out;
 	sum->ms_screen = ms_since(&t0);
-
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	/* rows: first those with no stored result for the date (inserted),
-	 * from the end those whose result changed (replaced). */
-	screen_result_row *rows = malloc((x.n ? x.n : 1) * sizeof *rows);
-	size_t nnew = 0, nchanged = 0;
-	if (!rows)
-		rc = err_set(err, JY_ENOMEM, "out of memory");
-	for (size_t i = 0; !rc && i < x.n; i++) {
-		run_person *p = &x.people[i];
-		sum->cleared += p->status == SCREEN_CLEARED;
-		sum->monitor += p->status == SCREEN_MONITOR;
-		sum->hold += p->status == SCREEN_HOLD;
-		old_result key = { .person_id = p->id };
-		const old_result *o = x.nold ? bsearch(&key, x.old, x.nold, sizeof key, cmp_old) : NULL;
-		if (o && o->status == p->status && o->declared == p->declared &&
-		    o->risk_version == sc.risk_version && o->config_version == sc.config_version &&
-		    o->reasons_hash == text_hash(p->reasons ? p->reasons : "[]"))
-			continue; /* the same answer as stored */
-		screen_result_row r = { p->id, screen_status_name(p->status), p->reasons, p->declared };
-		if (o)
-			rows[x.n - ++nchanged] = r;
-		else
-			rows[nnew++] = r;
-	}
-	for (size_t i = x.n - nchanged, j = x.n - 1; nchanged && i < j; i++, j--) {
-		screen_result_row t = rows[i]; /* back into person order */
-		rows[i] = rows[j];
-		rows[j] = t;
-	}
-	sum->written = (long)(nnew + nchanged);
-	screen_result_head head = { school_id, date, sc.risk_version, sc.config_version, (int64_t)time(NULL) };
-	if (!rc && sum->written)
-		rc = store_results(s, &head, rows, nnew, rows + x.n - nchanged, nchanged, err);
-	free(rows);
+	int wrc = wr_finish(&w, rc != 0);
+	if (!rc && wrc == JY_ECONFLICT)
+		rc = run_store_again(s, &x, &w.h, err); /* someone wrote meanwhile */
+	else if (!rc)
+		rc = wrc;
 	if (rc)
 		goto out;
+	sum->written = w.written;
 	sum->ms_store = ms_since(&t0);
 	sum->cpu_main = tcpu() - cpu0;
 	sum->people = (long)x.n;
