@@ -27,9 +27,10 @@ int store_schema_latest(void);
  * pending migrations.  The caller owns the result (store_close). */
 int store_open(const char *url, store **out, jy_err *err);
 void store_close(store *s);
-/* A second connection to the database of s, for reading on another thread
- * (SQLite files only, and not while s is inside a transaction, whose
- * writes the other connection would not see): JY_EINVAL otherwise. */
+/* A second connection to the database of s, for a pass of reading on
+ * another thread, with a small page cache (SQLite files only, and not
+ * while s is inside a transaction, whose writes the other connection
+ * would not see): JY_EINVAL otherwise. */
 int store_open_again(store *s, store **out, jy_err *err);
 
 /* Apply pending migrations; from and to (may be NULL) report the versions. */
