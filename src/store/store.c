@@ -91,6 +91,24 @@ int store_open_again(store *s, store **out, jy_err *err)
 	return rc;
 }
 
+int store_page_cache(store *s, int64_t kib, int64_t *was, jy_err *err)
+{
+	static const char sql[] = "PRAGMA cache_size";
+	*was = 0;
+	if (strcmp(db_backend(s->db), "sqlite"))
+		return 0;
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	int rc = store_one_id(st, was, err);
+	if (rc)
+		return rc;
+	char set[64];
+	snprintf(set, sizeof set, "PRAGMA cache_size=%lld", (long long)(kib > 0 ? -kib : kib));
+	/* negative: KiB, as this store always sets it */
+	return db_exec(s->db, set, err);
+}
+
 const char *store_backend(const store *s)
 {
 	return db_backend(s->db);

@@ -32,6 +32,12 @@ void store_close(store *s);
  * while s is inside a transaction, whose writes the other connection
  * would not see): JY_EINVAL otherwise. */
 int store_open_again(store *s, store **out, jy_err *err);
+/* Set the page cache of s (SQLite) to kib KiB and tell what it was in *was
+ * (SQLite's cache_size, as negative KiB: give it back as kib to restore
+ * it); PostgreSQL: nothing, *was = 0.  A pass over large tables through a
+ * small cache touches far less fresh memory (each page of it is a page
+ * fault the first time). */
+int store_page_cache(store *s, int64_t kib, int64_t *was, jy_err *err);
 
 /* Apply pending migrations; from and to (may be NULL) report the versions. */
 int store_migrate(store *s, int *from, int *to, jy_err *err);
