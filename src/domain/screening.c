@@ -189,7 +189,29 @@ typedef struct item_buf {
 	char *text;
 	size_t tlen, tcap;
 	int failed;
+	struct {
+		char text[11];     /* a date YYYY-MM-DD parsed before ("" = none) */
+		int32_t day;
+	} days[64];                /* a school's facts fall on a few dozen days */
 } item_buf;
+
+/* date_parse, remembering the answers for valid dates. */
+static int item_day(item_buf *b, const char *s, int32_t *day)
+{
+	if (s[0] < '0' || s[0] > '9' || strnlen(s, 11) != 10)
+		return date_parse(s, day);
+	unsigned h = ((unsigned char)s[3] * 31u + (unsigned char)s[6] * 7u + (unsigned char)s[8] * 3u +
+		      (unsigned char)s[9]) & 63u;
+	if (!memcmp(b->days[h].text, s, 11)) {
+		*day = b->days[h].day;
+		return 0;
+	}
+	if (date_parse(s, day))
+		return -1;
+	memcpy(b->days[h].text, s, 11);
+	b->days[h].day = *day;
+	return 0;
+}
 
 /* The offset of an empty text (most facts have no region or symptoms). */
 #define NO_TEXT ((size_t)-1)
@@ -232,12 +254,12 @@ static void symptom_names(const char *codes, char *zh, size_t zsize, char *en, s
 static void item_add(item_buf *b, const declaration_fact *d)
 {
 	int32_t from, to;
-	if (date_parse(d->date_from, &from))
+	if (item_day(b, d->date_from, &from))
 		return;
 	/* A day's report has one date twice: parse it once. */
-	if (!strcmp(d->date_to, d->date_from))
+	if (d->date_to == d->date_from || !strcmp(d->date_to, d->date_from))
 		to = from;
-	else if (date_parse(d->date_to, &to))
+	else if (item_day(b, d->date_to, &to))
 		return;
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
@@ -253,8 +275,8 @@ static void item_add(item_buf *b, const declaration_fact *d)
 		b->cap = cap;
 	}
 	screen_item *it = &b->items[b->n];
-	it->kind = !strcmp(d->kind, "stay") ? SCREEN_STAY : !strcmp(d->kind, "health") ? SCREEN_HEALTH :
-		   SCREEN_CONTACT;
+	it->kind = d->kind[0] == 'h' && !strcmp(d->kind, "health") ? SCREEN_HEALTH :
+		   !strcmp(d->kind, "stay") ? SCREEN_STAY : SCREEN_CONTACT;
 	it->from = from;
 	it->to = to;
 	it->temperature = d->temperature;
