@@ -964,30 +964,6 @@ static int wr_finish(run_writer *w, int failed)
 	return w->rc;
 }
 
-/* One transaction of its own: insert the fresh rows, replace the changed
- * ones.  A fresh row that meets a stored result after all (written
- * meanwhile by another run) makes it start again with every row replaced. */
-static int store_results(store *s, const screen_result_head *h, screen_result_row *fresh, size_t nfresh,
-			 screen_result_row *changed, size_t nchanged, jy_err *err)
-{
-	for (int pass = 0; pass < 2; pass++) {
-		int rc = store_begin(s, err);
-		if (rc)
-			return rc;
-		rc = store_screen_results_put(s, h, fresh, nfresh, pass == 0, err);
-		if (!rc)
-			rc = store_screen_results_put(s, h, changed, nchanged, 0, err);
-		if (!rc)
-			rc = store_commit(s, err); /* PostgreSQL may tell the conflict here */
-		else
-			store_rollback(s);
-		if (rc != JY_ECONFLICT || pass)
-			return rc;
-		err_clear(err);
-	}
-	return 0;
-}
-
 /* After a conflict: every row that differs from what the run read,
  * replaced, in one transaction of its own. */
 static int run_store_again(store *s, const run_ctx *x, const screen_result_head *h, jy_err *err)
@@ -1003,7 +979,14 @@ static int run_store_again(store *s, const run_ctx *x, const screen_result_head 
 							 p->declared };
 	}
 	err_clear(err);
-	int rc = store_results(s, h, NULL, 0, rows, n, err);
+	int rc = store_begin(s, err);
+	if (!rc) {
+		rc = store_screen_results_put(s, h, rows, n, 0, err);
+		if (!rc)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
 	free(rows);
 	return rc;
 }
