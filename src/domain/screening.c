@@ -3,9 +3,12 @@
  *
  * A bulk run (screening_run) reads the people expected back, the lifts of
  * the school, and then every declaration recent enough to matter in one
- * pass in person order (an index walk, no sort), screening each person as
+ * pass in person order (the per-person digests), screening each person as
  * soon as their last declaration has gone by; people who declared nothing
- * are screened afterwards.  Results are written in one transaction.
+ * are screened on the way.  On SQLite a second thread on its own
+ * connection reads and screens while the first loads the people and then
+ * writes the changed results as the answers come, 64 rows a statement.
+ * Results are written in one transaction, all or nothing.
  */
 #include "domain/screening.h"
 
