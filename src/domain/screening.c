@@ -3,9 +3,12 @@
  *
  * A bulk run (screening_run) reads the people expected back, the lifts of
  * the school, and then every declaration recent enough to matter in one
- * pass in person order (an index walk, no sort), screening each person as
+ * pass in person order (the per-person digests), screening each person as
  * soon as their last declaration has gone by; people who declared nothing
- * are screened afterwards.  Results are written in one transaction.
+ * are screened on the way.  On SQLite a second thread on its own
+ * connection reads and screens while the first loads the people and then
+ * writes the changed results as the answers come, 64 rows a statement.
+ * Results are written in one transaction, all or nothing.
  */
 #include "domain/screening.h"
 
@@ -23,6 +26,14 @@
 #include "util/date.h"
 
 #define MAX_REASONS 64
+
+/* CPU time of the calling thread so far, ms. */
+static double tcpu(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
 
 static double ms_since(const struct timespec *t0)
 {
@@ -181,7 +192,32 @@ typedef struct item_buf {
 	char *text;
 	size_t tlen, tcap;
 	int failed;
+	struct {
+		char text[11];     /* a date YYYY-MM-DD parsed before ("" = none) */
+		int32_t day;
+	} days[64];                /* a school's facts fall on a few dozen days */
 } item_buf;
+
+/* date_parse, remembering the answers for valid dates. */
+static int item_day(item_buf *b, const char *s, int32_t *day)
+{
+	if (s[0] < '0' || s[0] > '9' || strnlen(s, 11) != 10)
+		return date_parse(s, day);
+	unsigned h = ((unsigned char)s[3] * 31u + (unsigned char)s[6] * 7u + (unsigned char)s[8] * 3u +
+		      (unsigned char)s[9]) & 63u;
+	if (!memcmp(b->days[h].text, s, 11)) {
+		*day = b->days[h].day;
+		return 0;
+	}
+	if (date_parse(s, day))
+		return -1;
+	memcpy(b->days[h].text, s, 11);
+	b->days[h].day = *day;
+	return 0;
+}
+
+/* The offset of an empty text (most facts have no region or symptoms). */
+#define NO_TEXT ((size_t)-1)
 
 static size_t put_text(item_buf *b, const char *s)
 {
@@ -221,12 +257,12 @@ static void symptom_names(const char *codes, char *zh, size_t zsize, char *en, s
 static void item_add(item_buf *b, const declaration_fact *d)
 {
 	int32_t from, to;
-	if (date_parse(d->date_from, &from))
+	if (item_day(b, d->date_from, &from))
 		return;
 	/* A day's report has one date twice: parse it once. */
-	if (!strcmp(d->date_to, d->date_from))
+	if (d->date_to == d->date_from || !strcmp(d->date_to, d->date_from))
 		to = from;
-	else if (date_parse(d->date_to, &to))
+	else if (item_day(b, d->date_to, &to))
 		return;
 	if (b->n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 32;
@@ -242,20 +278,20 @@ static void item_add(item_buf *b, const declaration_fact *d)
 		b->cap = cap;
 	}
 	screen_item *it = &b->items[b->n];
-	it->kind = !strcmp(d->kind, "stay") ? SCREEN_STAY : !strcmp(d->kind, "health") ? SCREEN_HEALTH :
-		   SCREEN_CONTACT;
+	it->kind = d->kind[0] == 'h' && !strcmp(d->kind, "health") ? SCREEN_HEALTH :
+		   !strcmp(d->kind, "stay") ? SCREEN_STAY : SCREEN_CONTACT;
 	it->from = from;
 	it->to = to;
 	it->temperature = d->temperature;
 	size_t *o = &b->off[b->n * 3];
-	o[0] = put_text(b, d->region);
+	o[0] = d->region[0] ? put_text(b, d->region) : NO_TEXT;
 	if (d->symptoms[0]) {
 		char zh[400], en[400];
 		symptom_names(d->symptoms, zh, sizeof zh, en, sizeof en);
 		o[1] = put_text(b, zh);
 		o[2] = put_text(b, en);
 	} else {
-		o[1] = o[2] = put_text(b, "");
+		o[1] = o[2] = NO_TEXT;
 	}
 	b->n++;
 }
@@ -264,9 +300,10 @@ static void item_add(item_buf *b, const declaration_fact *d)
 static void item_fix(item_buf *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		b->items[i].region = b->text + b->off[i * 3];
-		b->items[i].symptoms_zh = b->text + b->off[i * 3 + 1];
-		b->items[i].symptoms_en = b->text + b->off[i * 3 + 2];
+		const size_t *o = &b->off[i * 3];
+		b->items[i].region = o[0] == NO_TEXT ? "" : b->text + o[0];
+		b->items[i].symptoms_zh = o[1] == NO_TEXT ? "" : b->text + o[1];
+		b->items[i].symptoms_en = o[2] == NO_TEXT ? "" : b->text + o[2];
 	}
 }
 
@@ -539,11 +576,19 @@ int screening_status(store *s, int64_t school_id, int64_t person_id, const char 
 
 typedef struct run_person {
 	int64_t id;
-	char number[40], name[96], class_name[96], kind[8];
+	char *reasons;             /* NULL = "[]" */
+	uint32_t number, name;     /* offsets into the run's names */
+	int32_t cls;               /* index into the run's classes, -1 = none */
 	int status;                /* -1 until screened */
 	int declared;
-	char *reasons;             /* NULL = "[]" */
+	int staff;
 } run_person;
+
+typedef struct run_class {
+	int64_t id;
+	uint32_t name;             /* offset into the run's names */
+	char date[11];             /* its batch's return date, "" = none */
+} run_class;
 
 /* A stored result, compactly: a run does not rewrite what has not changed. */
 typedef struct old_result {
@@ -560,6 +605,10 @@ typedef struct run_ctx {
 	char first[11];
 	run_person *people;
 	size_t n, cap;
+	run_class *classes;
+	size_t nclass, capclass;
+	int classes_sorted;
+	item_buf names;            /* its text: numbers, names, class names */
 	lift_buf lifts;
 	item_buf items;
 	int64_t cur;               /* person whose declarations are being read */
@@ -601,20 +650,43 @@ static int cmp_old(const void *a, const void *b)
 	return (x->person_id > y->person_id) - (x->person_id < y->person_id);
 }
 
-/* snprintf "%s" without its cost (300,000 people × 4 texts a run). */
-static void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-
-static int add_expected(void *vctx, const return_person *p)
+static int add_class(void *vctx, const screen_class_row *c)
 {
 	run_ctx *x = vctx;
-	const char *planned = !strcmp(p->kind, "staff") ? x->first : p->return_date;
+	if (x->nclass == x->capclass) {
+		size_t cap = x->capclass ? x->capclass * 2 : 64;
+		run_class *g = realloc(x->classes, cap * sizeof *g);
+		if (!g)
+			return (x->failed = 1);
+		x->classes = g;
+		x->capclass = cap;
+	}
+	run_class *k = &x->classes[x->nclass++];
+	k->id = c->id;
+	k->name = (uint32_t)put_text(&x->names, c->name);
+	snprintf(k->date, sizeof k->date, "%s", c->return_date);
+	return x->names.failed;
+}
+
+static int cmp_class(const void *a, const void *b)
+{
+	const run_class *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+static int add_expected(void *vctx, const screen_person_row *p)
+{
+	run_ctx *x = vctx;
+	if (!x->classes_sorted) {
+		if (x->nclass)
+			qsort(x->classes, x->nclass, sizeof *x->classes, cmp_class);
+		x->classes_sorted = 1;
+	}
+	run_class key = { .id = p->class_id };
+	const run_class *k = p->class_id && x->nclass ?
+				     bsearch(&key, x->classes, x->nclass, sizeof key, cmp_class) : NULL;
+	int staff = !strcmp(p->kind, "staff");
+	const char *planned = staff ? x->first : k ? k->date : "";
 	if (x->plan && strcmp(planned, x->date))
 		return 0;
 	if (x->n == x->cap) {
@@ -627,14 +699,14 @@ static int add_expected(void *vctx, const return_person *p)
 	}
 	run_person *r = &x->people[x->n++];
 	r->id = p->id;
-	copy_text(r->number, sizeof r->number, p->number);
-	copy_text(r->name, sizeof r->name, p->name);
-	copy_text(r->class_name, sizeof r->class_name, p->class_name);
-	copy_text(r->kind, sizeof r->kind, p->kind);
+	r->reasons = NULL;
+	r->number = (uint32_t)put_text(&x->names, p->number);
+	r->name = (uint32_t)put_text(&x->names, p->name);
+	r->cls = k ? (int32_t)(k - x->classes) : -1;
 	r->status = -1;
 	r->declared = 0;
-	r->reasons = NULL;
-	return 0;
+	r->staff = staff;
+	return x->names.failed;
 }
 
 static int cmp_run_id(const void *a, const void *b)
@@ -643,9 +715,10 @@ static int cmp_run_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int cmp_run_number(const void *a, const void *b)
+static int cmp_run_number(const void *a, const void *b, void *names)
 {
-	return strcmp(((const run_person *)a)->number, ((const run_person *)b)->number);
+	const char *t = names;
+	return strcmp(t + ((const run_person *)a)->number, t + ((const run_person *)b)->number);
 }
 
 /* Screen person id over items (then emptied): status, declared, reasons
@@ -690,6 +763,11 @@ typedef struct pre_result {
 	char *reasons;
 } pre_result;
 
+/* Thread 2's results, in person order, in blocks that never move: the
+ * first thread reads those published while the second still adds more. */
+#define PRE_BLOCK 4096
+#define PRE_BLOCKS 4096
+
 typedef struct pre_ctx {
 	const screening *sc;
 	int32_t rday;
@@ -699,33 +777,60 @@ typedef struct pre_ctx {
 	lift_buf lifts;
 	item_buf items;
 	screen_reason *reasons;
-	pre_result *r;
-	size_t n, cap;
+	pre_result *blk[PRE_BLOCKS];
+	size_t n;                  /* results written (the second thread's) */
 	int64_t cur;
 	long ncur;
 	int failed, rc;
+	double cpu;                /* the thread's CPU time, ms */
 	jy_err err;
+	pthread_mutex_t mu;        /* guards published and done */
+	pthread_cond_t cv;
+	size_t published;          /* results the first thread may read */
+	int done;
 } pre_ctx;
+
+static void pre_publish(pre_ctx *x, int done)
+{
+	pthread_mutex_lock(&x->mu);
+	x->published = x->n;
+	x->done |= done;
+	pthread_cond_broadcast(&x->cv);
+	pthread_mutex_unlock(&x->mu);
+}
 
 static void pre_finish(pre_ctx *x)
 {
 	if (x->cur < 0)
 		return;
-	if (x->n == x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 4096;
-		pre_result *g = realloc(x->r, cap * sizeof *g);
-		if (!g) {
-			x->failed = 1;
-			return;
-		}
-		x->r = g;
-		x->cap = cap;
+	size_t b = x->n / PRE_BLOCK;
+	if (b >= PRE_BLOCKS || (!x->blk[b] && !(x->blk[b] = malloc(PRE_BLOCK * sizeof *x->blk[b])))) {
+		x->failed = 1;
+		return;
 	}
-	pre_result *p = &x->r[x->n++];
+	pre_result *p = &x->blk[b][x->n % PRE_BLOCK];
 	p->id = x->cur;
 	p->ndecl = x->ncur;
 	screen_items(x->sc, x->rday, &x->lifts, &x->items, x->reasons, x->cur, &p->status, &p->declared,
 		     &p->reasons, &x->failed);
+	if (++x->n % 1024 == 0)
+		pre_publish(x, 0);
+}
+
+/* Result k of the second thread, once published; NULL when it ended with
+ * fewer.  *avail caches how many are known to be published. */
+static pre_result *pre_get(pre_ctx *x, size_t k, size_t *avail)
+{
+	if (k >= *avail) {
+		pthread_mutex_lock(&x->mu);
+		while (x->published <= k && !x->done)
+			pthread_cond_wait(&x->cv, &x->mu);
+		*avail = x->published;
+		pthread_mutex_unlock(&x->mu);
+		if (k >= *avail)
+			return NULL;
+	}
+	return &x->blk[k / PRE_BLOCK][k % PRE_BLOCK];
 }
 
 static int pre_decl(void *vctx, const declaration_fact *d)
@@ -752,24 +857,23 @@ static void *pre_main(void *arg)
 		pre_finish(x);
 	if (!x->rc && (x->failed || x->items.failed || x->lifts.failed))
 		x->rc = err_set(&x->err, JY_ENOMEM, "out of memory");
+	x->cpu = tcpu();
+	pre_publish(x, 1);
 	return NULL;
-}
-
-static int cmp_pre(const void *a, const void *b)
-{
-	const pre_result *x = a, *y = b;
-	return (x->id > y->id) - (x->id < y->id);
 }
 
 static void pre_free(pre_ctx *x)
 {
 	for (size_t i = 0; i < x->n; i++)
-		free(x->r[i].reasons);
-	free(x->r);
+		free(x->blk[i / PRE_BLOCK][i % PRE_BLOCK].reasons);
+	for (size_t b = 0; b < PRE_BLOCKS && x->blk[b]; b++)
+		free(x->blk[b]);
 	free(x->reasons);
 	lift_free(&x->lifts);
 	item_free(&x->items);
 	store_close(x->s2);
+	pthread_mutex_destroy(&x->mu);
+	pthread_cond_destroy(&x->cv);
 }
 
 static int run_decl(void *vctx, const declaration_fact *d)
@@ -789,6 +893,107 @@ static int run_decl(void *vctx, const declaration_fact *d)
 	return x->failed || x->items.failed;
 }
 
+/* ---- a person's answer against the stored one ---- */
+
+static const old_result same_as_stored;
+
+/* The person's stored result when their answer differs from it, NULL when
+ * they have none, &same_as_stored when it is the same. */
+static const old_result *run_old(const run_ctx *x, const run_person *p)
+{
+	old_result key = { .person_id = p->id };
+	const old_result *o = x->nold ? bsearch(&key, x->old, x->nold, sizeof key, cmp_old) : NULL;
+	if (o && o->status == p->status && o->declared == p->declared &&
+	    o->risk_version == x->sc->risk_version && o->config_version == x->sc->config_version &&
+	    o->reasons_hash == text_hash(p->reasons ? p->reasons : "[]"))
+		return &same_as_stored;
+	return o;
+}
+
+/* ---- writing a run's results as they come ----
+ * Rows go out 64 at a time (one statement each) while the second thread
+ * still screens; the transaction begins with the first row to write, so a
+ * run that changes nothing never takes the write lock. */
+
+typedef struct run_writer {
+	store *s;
+	screen_result_head h;
+	screen_result_row fresh[64], changed[64];
+	size_t nfresh, nchanged;
+	int begun, rc;
+	long written;
+	jy_err *err;
+} run_writer;
+
+static void wr_flush(run_writer *w, int fresh, size_t n)
+{
+	if (w->rc || !n)
+		return;
+	if (!w->begun) {
+		if ((w->rc = store_begin(w->s, w->err)))
+			return;
+		w->begun = 1;
+	}
+	w->rc = store_screen_results_put(w->s, &w->h, fresh ? w->fresh : w->changed, n, fresh, w->err);
+}
+
+static void wr_add(run_writer *w, const screen_result_row *r, int fresh)
+{
+	w->written++;
+	if (fresh) {
+		w->fresh[w->nfresh++] = *r;
+		if (w->nfresh == 64)
+			wr_flush(w, 1, 64), w->nfresh = 0;
+	} else {
+		w->changed[w->nchanged++] = *r;
+		if (w->nchanged == 64)
+			wr_flush(w, 0, 64), w->nchanged = 0;
+	}
+}
+
+/* The rest, and the commit (or the rollback of a failed run). */
+static int wr_finish(run_writer *w, int failed)
+{
+	if (!failed) {
+		wr_flush(w, 1, w->nfresh);
+		wr_flush(w, 0, w->nchanged);
+	}
+	if (!w->begun)
+		return w->rc;
+	if (w->rc || failed)
+		store_rollback(w->s);
+	else
+		w->rc = store_commit(w->s, w->err);
+	return w->rc;
+}
+
+/* After a conflict: every row that differs from what the run read,
+ * replaced, in one transaction of its own. */
+static int run_store_again(store *s, const run_ctx *x, const screen_result_head *h, jy_err *err)
+{
+	screen_result_row *rows = malloc((x->n ? x->n : 1) * sizeof *rows);
+	if (!rows)
+		return err_set(err, JY_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < x->n; i++) {
+		const run_person *p = &x->people[i];
+		if (run_old(x, p) != &same_as_stored)
+			rows[n++] = (screen_result_row){ p->id, screen_status_name(p->status), p->reasons,
+							 p->declared };
+	}
+	err_clear(err);
+	int rc = store_begin(s, err);
+	if (!rc) {
+		rc = store_screen_results_put(s, h, rows, n, 0, err);
+		if (!rc)
+			rc = store_commit(s, err);
+		else
+			store_rollback(s);
+	}
+	free(rows);
+	return rc;
+}
+
 int screening_run(store *s, int64_t school_id, const char *date, screening_row_cb cb, void *ctx,
 		  screening_summary *sum, jy_err *err)
 {
@@ -806,11 +1011,18 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		return err_at(err, JY_EINVAL, NULL, 0, "date", "日期应为 YYYY-MM-DD (date must be YYYY-MM-DD): %.20s", date);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double cpu0 = tcpu();
 	screening sc;
 	int rc = screening_load(s, school_id, &sc, err);
 	if (rc)
 		return rc;
 	x.sc = &sc;
+	/* A run reads the school's people and results once and writes its
+	 * results in one go: 8 MiB of page cache do (a fresh connection's
+	 * 64 MiB were a page fault per page). */
+	int64_t cache_was = 0;
+	if (store_page_cache(s, 8192, &cache_was, err))
+		err_clear(err), cache_was = 0;
 	int64_t batches = 0;
 	x.reasons = calloc(MAX_REASONS, sizeof *x.reasons);
 	if (!x.reasons)
@@ -819,6 +1031,8 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 	date_format(x.rday - sc.max_window + 1, since);
 	pre_ctx pre;
 	memset(&pre, 0, sizeof pre);
+	pthread_mutex_init(&pre.mu, NULL);
+	pthread_cond_init(&pre.cv, NULL);
 	pthread_t th;
 	int threaded = 0;
 	if (!rc && digests && store_open_again(s, &pre.s2, &pre.err) == 0) {
@@ -833,11 +1047,12 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		rc = store_plan_summary(s, school_id, &batches, x.first, err);
 	x.plan = batches > 0;
 	if (!rc)
-		rc = store_screen_people(s, school_id, add_expected, &x, err);
-	if (!rc && !threaded)
+		rc = store_screen_people(s, school_id, add_class, add_expected, &x, err);
+	/* The first thread's own lifts: it screens those who declared nothing. */
+	if (!rc)
 		rc = store_hold_lift_list(s, school_id, 0, add_lift, &x.lifts, err);
 	if (!rc)
-		rc = store_screen_result_list(s, school_id, date, add_old, &x, err);
+		rc = store_screen_result_day(s, school_id, date, add_old, &x, err);
 	if (!rc && (x.failed || x.lifts.failed))
 		rc = err_set(err, JY_ENOMEM, "out of memory");
 	if (!rc && x.n)
@@ -846,92 +1061,78 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 		qsort(x.old, x.nold, sizeof *x.old, cmp_old);
 	sum->ms_load = ms_since(&t0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+
+	x.cur = -1;
+	if (!rc && !threaded) {
+		rc = (digests ? store_declaration_digests : store_declaration_facts)(s, school_id, since,
+										     run_decl, &x, err);
+		if (!rc && x.cur_p)
+			run_screen(&x, x.cur_p);
+	}
+	/* In person order: take the second thread's answer (waiting for it
+	 * when need be) or screen who declared nothing; write what changed. */
+	run_writer w;
+	memset(&w, 0, sizeof w);
+	w.s = s;
+	w.h = (screen_result_head){ school_id, date, sc.risk_version, sc.config_version, (int64_t)time(NULL) };
+	w.err = err;
+	size_t k = 0, avail = 0;
+	for (size_t i = 0; !rc && i < x.n; i++) {
+		run_person *p = &x.people[i];
+		pre_result *r = NULL;
+		while (threaded && (r = pre_get(&pre, k, &avail)) && r->id < p->id)
+			k++;
+		if (r && r->id == p->id) {
+			p->status = r->status;
+			p->declared = r->declared;
+			p->reasons = r->reasons;
+			r->reasons = NULL;
+			x.declarations += r->ndecl;
+			k++;
+		}
+		if (p->status < 0)
+			run_screen(&x, p);
+		sum->cleared += p->status == SCREEN_CLEARED;
+		sum->monitor += p->status == SCREEN_MONITOR;
+		sum->hold += p->status == SCREEN_HOLD;
+		const old_result *o = run_old(&x, p);
+		if (o != &same_as_stored)
+			wr_add(&w, &(screen_result_row){ p->id, screen_status_name(p->status), p->reasons,
+							 p->declared }, !o);
+	}
+	if (!rc && (x.failed || x.items.failed))
+		rc = err_set(err, JY_ENOMEM, "out of memory");
 	if (threaded) {
 		pthread_join(th, NULL);
+		sum->cpu_thread = pre.cpu;
 		if (!rc && pre.rc) {
 			rc = pre.rc;
 			*err = pre.err;
 		}
 	}
-	if (rc) {
-		pre_free(&pre);
-		goto out;
-	}
-
-	x.cur = -1;
-	if (threaded) {
-		x.lifts = pre.lifts;
-		memset(&pre.lifts, 0, sizeof pre.lifts);
-		for (size_t i = 0; i < x.n && pre.n; i++) {
-			pre_result key = { .id = x.people[i].id };
-			pre_result *r = bsearch(&key, pre.r, pre.n, sizeof key, cmp_pre);
-			if (!r)
-				continue;
-			x.people[i].status = r->status;
-			x.people[i].declared = r->declared;
-			x.people[i].reasons = r->reasons;
-			r->reasons = NULL;
-			x.declarations += r->ndecl;
-		}
-	} else {
-		rc = (digests ? store_declaration_digests : store_declaration_facts)(s, school_id, since,
-										     run_decl, &x, err);
-	}
 	pre_free(&pre);
-	if (!rc && x.cur_p)
-		run_screen(&x, x.cur_p);
-	for (size_t i = 0; !rc && i < x.n; i++)
-		if (x.people[i].status < 0)
-			run_screen(&x, &x.people[i]);
-	if (!rc && (x.failed || x.items.failed))
-		rc = err_set(err, JY_ENOMEM, "out of memory");
+	sum->ms_screen = ms_since(&t0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int wrc = wr_finish(&w, rc != 0);
+	if (!rc && wrc == JY_ECONFLICT)
+		rc = run_store_again(s, &x, &w.h, err); /* someone wrote meanwhile */
+	else if (!rc)
+		rc = wrc;
 	if (rc)
 		goto out;
-	sum->ms_screen = ms_since(&t0);
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = store_begin(s, err);
-	int64_t now = (int64_t)time(NULL);
-	for (size_t i = 0; !rc && i < x.n; i++) {
-		run_person *p = &x.people[i];
-		sum->cleared += p->status == SCREEN_CLEARED;
-		sum->monitor += p->status == SCREEN_MONITOR;
-		sum->hold += p->status == SCREEN_HOLD;
-		old_result key = { .person_id = p->id };
-		const old_result *o = x.nold ? bsearch(&key, x.old, x.nold, sizeof key, cmp_old) : NULL;
-		if (o && o->status == p->status && o->declared == p->declared &&
-		    o->risk_version == sc.risk_version && o->config_version == sc.config_version &&
-		    o->reasons_hash == text_hash(p->reasons ? p->reasons : "[]"))
-			continue; /* the same answer as stored */
-		sum->written++;
-		screen_result_rec rec;
-		memset(&rec, 0, sizeof rec);
-		rec.school_id = school_id;
-		rec.person_id = p->id;
-		snprintf(rec.return_date, sizeof rec.return_date, "%s", date);
-		snprintf(rec.status, sizeof rec.status, "%s", screen_status_name(p->status));
-		rec.reasons = p->reasons ? p->reasons : "[]";
-		rec.risk_version_id = sc.risk_version;
-		rec.config_version = sc.config_version;
-		rec.declared = p->declared;
-		rec.screened_at = now;
-		rc = store_screen_result_put(s, &rec, err);
-	}
-	if (rc) {
-		store_rollback(s);
-		goto out;
-	}
-	if ((rc = store_commit(s, err)))
-		goto out;
+	sum->written = w.written;
 	sum->ms_store = ms_since(&t0);
+	sum->cpu_main = tcpu() - cpu0;
 	sum->people = (long)x.n;
 	sum->declarations = x.declarations;
 	sum->risk_version = sc.risk_version;
 	if (cb && x.n)
-		qsort(x.people, x.n, sizeof *x.people, cmp_run_number);
+		qsort_r(x.people, x.n, sizeof *x.people, cmp_run_number, x.names.text);
 	for (size_t i = 0; cb && i < x.n; i++) {
 		run_person *p = &x.people[i];
-		screening_row row = { p->id, p->number, p->name, p->kind, p->class_name, date, p->status,
+		const char *t = x.names.text;
+		screening_row row = { p->id, t + p->number, t + p->name, p->staff ? "staff" : "student",
+				      p->cls >= 0 ? t + x.classes[p->cls].name : "", date, p->status,
 				      p->reasons ? p->reasons : "[]" };
 		if (cb(ctx, &row))
 			break;
@@ -939,9 +1140,15 @@ int screening_run_path(store *s, int64_t school_id, const char *date, int digest
 out:
 	if (rc)
 		memset(sum, 0, sizeof *sum);
+	if (cache_was) {
+		jy_err ignored;
+		store_page_cache(s, cache_was, &cache_was, &ignored);
+	}
 	for (size_t i = 0; i < x.n; i++)
 		free(x.people[i].reasons);
 	free(x.people);
+	free(x.classes);
+	item_free(&x.names);
 	free(x.reasons);
 	free(x.old);
 	lift_free(&x.lifts);

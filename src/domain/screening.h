@@ -72,7 +72,12 @@ typedef struct screening_summary {
 	long people, cleared, monitor, hold, declarations;
 	long written;             /* results stored (the others were already so) */
 	int64_t risk_version;
+	/* wall ms: loading people and stored results; reading, screening and
+	 * writing the results (written while the second thread screens);
+	 * writing the rest and the commit */
 	double ms_load, ms_screen, ms_store;
+	double cpu_main, cpu_thread;  /* CPU time (ms) of the calling thread up to the
+				       * store's commit, and of the second thread (0: none) */
 } screening_summary;
 
 /*

@@ -1,12 +1,21 @@
 /*
  * digest.c — the declaration digest (see digest.h).
  *
- * A digest is text (both backends store it as TEXT): per declaration five
- * length-prefixed fields "len:bytes|" — kind, date_from, date_to, region,
- * symptoms — then the temperature's 64 bits as 16 hex digits (exact both
- * ways, and read without strtod) or "-" when not given, then ";".  The
- * lengths make any byte in a field safe; the '|' after each field is where
- * the reader puts the field's NUL.
+ * A digest is text (both backends store it as TEXT), one entry per
+ * declaration (migration 015's format; 013's spelled every field out):
+ *
+ *   kind   'h' health, 's' stay, 'c' contact, else 'k' and a field
+ *   from   a date as its 10 bytes when it is YYYY-MM-DD, else '~' and a field
+ *   to     '=' when it is the same text as from, else as from
+ *   region, symptoms   '|' when empty, else a field
+ *   temperature   '-' when not given, else its 64 bits in hex without the
+ *          trailing zeros (36.5 is "40424": exact both ways, no strtod)
+ *   ';'
+ *
+ * A field is "len:bytes|": the length makes any byte safe, and the '|' is
+ * where the reader puts the field's NUL.  A day's health report takes ~20
+ * bytes instead of ~60, so a school's digests are a third of the size to
+ * read and to parse.
  */
 #include "store/digest.h"
 
@@ -48,12 +57,52 @@ static void tb_field(text_buf *b, const char *s)
 	tb_put(b, "|", 1);
 }
 
+static int is_date_text(const char *s)
+{
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[10] == 0;
+}
+
+static void tb_date(text_buf *b, const char *s)
+{
+	if (is_date_text(s)) {
+		tb_put(b, s, 10);
+	} else {
+		tb_put(b, "~", 1);
+		tb_field(b, s);
+	}
+}
+
+static void tb_text(text_buf *b, const char *s)
+{
+	if (*s)
+		tb_field(b, s);
+	else
+		tb_put(b, "|", 1);
+}
+
 /* Append the declaration of the row: columns kind, date_from, date_to,
  * region, symptoms, temperature from col on. */
 static void tb_fact(text_buf *b, db_stmt *st, int col)
 {
-	for (int i = 0; i < 5; i++)
-		tb_field(b, db_col_text(st, col + i));
+	const char *kind = db_col_text(st, col);
+	if (!strcmp(kind, "health") || !strcmp(kind, "stay") || !strcmp(kind, "contact")) {
+		tb_put(b, kind, 1);
+	} else {
+		tb_put(b, "k", 1);
+		tb_field(b, kind);
+	}
+	const char *from = db_col_text(st, col + 1);
+	tb_date(b, from);
+	const char *to = db_col_text(st, col + 2);
+	if (!strcmp(to, from))
+		tb_put(b, "=", 1);
+	else
+		tb_date(b, to);
+	tb_text(b, db_col_text(st, col + 3));
+	tb_text(b, db_col_text(st, col + 4));
 	if (db_col_is_null(st, col + 5)) {
 		tb_put(b, "-;", 2);
 		return;
@@ -62,10 +111,13 @@ static void tb_fact(text_buf *b, db_stmt *st, int col)
 	uint64_t bits;
 	memcpy(&bits, &t, sizeof bits);
 	char hex[17];
+	int n = 16;
 	for (int i = 15; i >= 0; i--, bits >>= 4)
 		hex[i] = "0123456789abcdef"[bits & 15];
-	hex[16] = ';';
-	tb_put(b, hex, sizeof hex);
+	while (n > 1 && hex[n - 1] == '0')
+		n--;
+	hex[n] = ';';
+	tb_put(b, hex, (size_t)n + 1);
 }
 
 static int digest_put(store *s, int64_t school_id, int64_t person_id, const text_buf *b, jy_err *err)
@@ -188,44 +240,74 @@ static const char *field(char **p, char *end)
 	return f;
 }
 
+/* A date at *p: its 10 bytes copied into buf, or '~' and a field. */
+static const char *date_at(char **p, char *end, char buf[11])
+{
+	if (*p < end && **p == '~') {
+		++*p;
+		return field(p, end);
+	}
+	if (end - *p < 10)
+		return NULL;
+	memcpy(buf, *p, 10);
+	buf[10] = 0;
+	*p += 10;
+	return buf;
+}
+
+/* Region or symptoms at *p: '|' is empty, else a field. */
+static const char *text_at(char **p, char *end)
+{
+	if (*p < end && **p == '|') {
+		++*p;
+		return "";
+	}
+	return field(p, end);
+}
+
 /* Hand the facts of one digest (a mutable copy of len bytes) to cb. */
 static int digest_walk(int64_t person_id, char *text, size_t len, const char *since,
 		       store_fact_cb cb, void *ctx, int *stop, jy_err *err)
 {
 	char *p = text, *end = text + len;
+	char from_buf[11], to_buf[11];
 	declaration_fact f;
 	f.person_id = person_id;
 	while (p < end) {
-		const char *fs[5];
-		for (int i = 0; i < 5; i++)
-			if (!(fs[i] = field(&p, end)))
-				goto bad;
-		if (*p == '-') {
+		char k = *p++;
+		f.kind = k == 'h' ? "health" : k == 's' ? "stay" : k == 'c' ? "contact" : k == 'k' ? field(&p, end) : NULL;
+		if (!f.kind || !(f.date_from = date_at(&p, end, from_buf)))
+			goto bad;
+		if (p < end && *p == '=') {
+			p++;
+			f.date_to = f.date_from;
+		} else if (!(f.date_to = date_at(&p, end, to_buf))) {
+			goto bad;
+		}
+		if (!(f.region = text_at(&p, end)) || !(f.symptoms = text_at(&p, end)))
+			goto bad;
+		if (p < end && *p == '-') {
 			f.temperature = -1;
 			p++;
 		} else {
-			if (end - p < 17)
-				goto bad;
 			uint64_t bits = 0;
-			for (int i = 0; i < 16; i++) {
-				char c = p[i];
+			int n = 0;
+			for (; p < end && *p != ';' && n < 16; p++, n++) {
+				char c = *p;
 				int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 				if (v < 0)
 					goto bad;
 				bits = bits << 4 | (uint64_t)v;
 			}
+			if (!n)
+				goto bad;
+			bits <<= 4 * (16 - n);
 			memcpy(&f.temperature, &bits, sizeof bits);
-			p += 16;
 		}
 		if (p >= end || *p++ != ';')
 			goto bad;
-		if (strcmp(fs[2], since) < 0)
+		if (strcmp(f.date_to, since) < 0)
 			continue;
-		f.kind = fs[0];
-		f.date_from = fs[1];
-		f.date_to = fs[2];
-		f.region = fs[3];
-		f.symptoms = fs[4];
 		if (cb(ctx, &f)) {
 			*stop = 1;
 			return 0;

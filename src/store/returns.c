@@ -699,15 +699,47 @@ int store_screen_rule_save(store *s, const screen_rule_rec *r, int64_t *id, jy_e
 
 /* ---- screening results ---- */
 
+/* Writing screen_result.  RESULT_CONFLICT is the one conflict target (the
+ * table's key): a person's result for a date is replaced by the newer one. */
+#define RESULT_INSERT                                                                          \
+	"INSERT INTO screen_result (person_id, return_date, school_id, status, reasons, "         \
+	"risk_version_id, config_version, declared, screened_at) VALUES "
+#define RESULT_CONFLICT                                                                        \
+	ON_CONFLICT_SCHOOL("person_id, return_date") "DO UPDATE SET school_id = excluded.school_id, " \
+	"status = excluded.status, "                                                              \
+	"reasons = excluded.reasons, risk_version_id = excluded.risk_version_id, "               \
+	"config_version = excluded.config_version, declared = excluded.declared, "               \
+	"screened_at = excluded.screened_at"
+/* A run's rows: ?1 return date, ?2 school, ?3 risk version, ?4 config
+ * version, ?5 time, shared; then per row person, status, reasons, declared. */
+#define RR(p, st, rs, dc) "(?" #p ",?1,?2,?" #st ",?" #rs ",?3,?4,?" #dc ",?5)"
+#define RESULT_ROWS1 RR(6, 7, 8, 9)
+#define RESULT_ROWS4 \
+	RESULT_ROWS1 "," \
+	RR(10, 11, 12, 13) "," RR(14, 15, 16, 17) "," RR(18, 19, 20, 21)
+#define RESULT_ROWS16 \
+	RESULT_ROWS4 "," \
+	RR(22, 23, 24, 25) "," RR(26, 27, 28, 29) "," RR(30, 31, 32, 33) "," RR(34, 35, 36, 37) "," \
+	RR(38, 39, 40, 41) "," RR(42, 43, 44, 45) "," RR(46, 47, 48, 49) "," RR(50, 51, 52, 53) "," \
+	RR(54, 55, 56, 57) "," RR(58, 59, 60, 61) "," RR(62, 63, 64, 65) "," RR(66, 67, 68, 69)
+#define RESULT_ROWS64 \
+	RESULT_ROWS16 "," \
+	RR(70, 71, 72, 73) "," RR(74, 75, 76, 77) "," RR(78, 79, 80, 81) "," RR(82, 83, 84, 85) "," \
+	RR(86, 87, 88, 89) "," RR(90, 91, 92, 93) "," RR(94, 95, 96, 97) "," RR(98, 99, 100, 101) "," \
+	RR(102, 103, 104, 105) "," RR(106, 107, 108, 109) "," RR(110, 111, 112, 113) "," RR(114, 115, 116, 117) "," \
+	RR(118, 119, 120, 121) "," RR(122, 123, 124, 125) "," RR(126, 127, 128, 129) "," RR(130, 131, 132, 133) "," \
+	RR(134, 135, 136, 137) "," RR(138, 139, 140, 141) "," RR(142, 143, 144, 145) "," RR(146, 147, 148, 149) "," \
+	RR(150, 151, 152, 153) "," RR(154, 155, 156, 157) "," RR(158, 159, 160, 161) "," RR(162, 163, 164, 165) "," \
+	RR(166, 167, 168, 169) "," RR(170, 171, 172, 173) "," RR(174, 175, 176, 177) "," RR(178, 179, 180, 181) "," \
+	RR(182, 183, 184, 185) "," RR(186, 187, 188, 189) "," RR(190, 191, 192, 193) "," RR(194, 195, 196, 197) "," \
+	RR(198, 199, 200, 201) "," RR(202, 203, 204, 205) "," RR(206, 207, 208, 209) "," RR(210, 211, 212, 213) "," \
+	RR(214, 215, 216, 217) "," RR(218, 219, 220, 221) "," RR(222, 223, 224, 225) "," RR(226, 227, 228, 229) "," \
+	RR(230, 231, 232, 233) "," RR(234, 235, 236, 237) "," RR(238, 239, 240, 241) "," RR(242, 243, 244, 245) "," \
+	RR(246, 247, 248, 249) "," RR(250, 251, 252, 253) "," RR(254, 255, 256, 257) "," RR(258, 259, 260, 261)
+
 int store_screen_result_put(store *s, const screen_result_rec *r, jy_err *err)
 {
-	static const char sql[] =
-		"INSERT INTO screen_result (person_id, return_date, school_id, status, reasons, "
-		"risk_version_id, config_version, declared, screened_at) VALUES (?,?,?,?,?,?,?,?,?) "
-		ON_CONFLICT_SCHOOL("person_id, return_date") "DO UPDATE SET status = excluded.status, "
-		"reasons = excluded.reasons, risk_version_id = excluded.risk_version_id, "
-		"config_version = excluded.config_version, declared = excluded.declared, "
-		"screened_at = excluded.screened_at";
+	static const char sql[] = RESULT_INSERT "(?,?,?,?,?,?,?,?,?)" RESULT_CONFLICT;
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;
@@ -721,6 +753,46 @@ int store_screen_result_put(store *s, const screen_result_rec *r, jy_err *err)
 	db_bind_i64(st, 8, r->declared);
 	db_bind_i64(st, 9, r->screened_at ? r->screened_at : now_s());
 	return run(st, err);
+}
+
+/* A statement per row was mostly fixed cost (SQLite opens a statement
+ * journal and builds the CHECK's IN list once per execution): 64 rows per
+ * statement, the rest in statements of 16, 4 and 1.  fresh: a plain INSERT
+ * (a conflict fails with JY_ECONFLICT), else an upsert. */
+int store_screen_results_put(store *s, const screen_result_head *h, const screen_result_row *rows,
+			     size_t n, int fresh, jy_err *err)
+{
+	static const char *const sql[2][4] = {
+		{ RESULT_INSERT RESULT_ROWS64 RESULT_CONFLICT, RESULT_INSERT RESULT_ROWS16 RESULT_CONFLICT,
+		  RESULT_INSERT RESULT_ROWS4 RESULT_CONFLICT, RESULT_INSERT RESULT_ROWS1 RESULT_CONFLICT },
+		{ RESULT_INSERT RESULT_ROWS64, RESULT_INSERT RESULT_ROWS16, RESULT_INSERT RESULT_ROWS4,
+		  RESULT_INSERT RESULT_ROWS1 },
+	};
+	static const size_t per[] = { 64, 16, 4, 1 };
+	int64_t at = h->screened_at ? h->screened_at : now_s();
+	size_t i = 0;
+	for (size_t k = 0; k < sizeof per / sizeof per[0]; k++) {
+		while (n - i >= per[k]) {
+			db_stmt *st = db_stmt_get(s->db, sql[fresh != 0][k], err);
+			if (!st)
+				return JY_EDB;
+			db_bind_text(st, 1, h->return_date);
+			db_bind_i64(st, 2, h->school_id);
+			db_bind_i64(st, 3, h->risk_version_id);
+			db_bind_i64(st, 4, h->config_version);
+			db_bind_i64(st, 5, at);
+			for (int b = 6; b < 6 + 4 * (int)per[k]; b += 4, i++) {
+				db_bind_i64(st, b, rows[i].person_id);
+				db_bind_text(st, b + 1, rows[i].status);
+				db_bind_text(st, b + 2, rows[i].reasons ? rows[i].reasons : "[]");
+				db_bind_i64(st, b + 3, rows[i].declared);
+			}
+			int rc = run(st, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }
 
 static void result_from_row(db_stmt *st, screen_result_rec *r)
@@ -780,6 +852,29 @@ int store_screen_result_list(store *s, int64_t school_id, const char *return_dat
 	db_bind_i64(st, 1, school_id);
 	db_bind_text(st, 2, return_date ? return_date : "");
 	db_bind_text(st, 3, return_date ? return_date : "");
+	int rc;
+	screen_result_rec r;
+	while ((rc = db_step(st, err)) == 1) {
+		result_from_row(st, &r);
+		r.reasons = (char *)db_col_text(st, 8);
+		if (cb(ctx, &r))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int store_screen_result_day(store *s, int64_t school_id, const char *return_date,
+			    store_screen_result_cb cb, void *ctx, jy_err *err)
+{
+	static const char sql[] =
+		"SELECT person_id, return_date, school_id, status, risk_version_id, config_version, "
+		"declared, screened_at, reasons FROM screen_result WHERE school_id = ? AND return_date = ?";
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
+	db_bind_text(st, 2, return_date);
 	int rc;
 	screen_result_rec r;
 	while ((rc = db_step(st, err)) == 1) {
@@ -1733,31 +1828,35 @@ int store_return_people(store *s, int64_t school_id, store_return_person_cb cb, 
 	return rc < 0 ? rc : 0;
 }
 
-int store_screen_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
-			jy_err *err)
+int store_screen_people(store *s, int64_t school_id, store_screen_class_cb class_cb,
+			store_screen_person_cb person_cb, void *ctx, jy_err *err)
 {
-	static const char sql[] =
-		"SELECT p.id, p.kind, p.number, p.name, COALESCE(c.name, ''), "
-		"COALESCE(b.return_date, '') "
-		"FROM person p LEFT JOIN class c ON c.id = p.class_id "
-		"LEFT JOIN return_batch_class bc ON bc.class_id = p.class_id "
-		"LEFT JOIN return_batch b ON b.id = bc.batch_id "
-		"WHERE p.school_id = ? AND p.active = 1";
-	db_stmt *st = db_stmt_get(s->db, sql, err);
+	static const char classes[] =
+		"SELECT c.id, c.name, COALESCE(b.return_date, '') FROM class c "
+		"LEFT JOIN return_batch_class bc ON bc.class_id = c.id "
+		"LEFT JOIN return_batch b ON b.id = bc.batch_id WHERE c.school_id = ?";
+	static const char people[] =
+		"SELECT id, kind, number, name, COALESCE(class_id, 0) FROM person "
+		"WHERE school_id = ? AND active = 1";
+	db_stmt *st = db_stmt_get(s->db, classes, err);
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, school_id);
-	int rc;
-	return_person p;
-	memset(&p, 0, sizeof p);
+	int rc, stop = 0;
+	while (!stop && (rc = db_step(st, err)) == 1) {
+		screen_class_row c = { db_col_i64(st, 0), db_col_text(st, 1), db_col_text(st, 2) };
+		stop = class_cb(ctx, &c);
+	}
+	db_done(st);
+	if (rc < 0 || stop)
+		return rc < 0 ? rc : 0;
+	if (!(st = db_stmt_get(s->db, people, err)))
+		return JY_EDB;
+	db_bind_i64(st, 1, school_id);
 	while ((rc = db_step(st, err)) == 1) {
-		p.id = db_col_i64(st, 0);
-		COPY_COL(p.kind, st, 1);
-		COPY_COL(p.number, st, 2);
-		COPY_COL(p.name, st, 3);
-		COPY_COL(p.class_name, st, 4);
-		COPY_COL(p.return_date, st, 5);
-		if (cb(ctx, &p))
+		screen_person_row p = { db_col_i64(st, 0), db_col_i64(st, 4), db_col_text(st, 1),
+					db_col_text(st, 2), db_col_text(st, 3) };
+		if (person_cb(ctx, &p))
 			break;
 	}
 	db_done(st);

@@ -169,11 +169,36 @@ typedef struct screen_result_rec {
 } screen_result_rec;
 
 int store_screen_result_put(store *s, const screen_result_rec *r, jy_err *err);
+typedef int (*store_screen_result_cb)(void *ctx, const screen_result_rec *r);
+/* A run's results for one school and return date: what the rows share,
+ * and one short row per person. */
+typedef struct screen_result_head {
+	int64_t school_id;
+	const char *return_date;
+	int64_t risk_version_id, config_version, screened_at;
+} screen_result_head;
+typedef struct screen_result_row {
+	int64_t person_id;
+	const char *status;         /* cleared monitor hold */
+	const char *reasons;        /* JSON text, borrowed; NULL = "[]" */
+	int declared;
+} screen_result_row;
+/* Store n results, many rows per statement: the same rows as n
+ * store_screen_result_put calls.  fresh: none of the people has a result
+ * for the date (a plain INSERT; JY_ECONFLICT when one has, from this call
+ * or, on PostgreSQL, which sends writes ahead, from the commit — the
+ * transaction is then rolled back), else each replaces the person's result.  Call inside a transaction; a person must not appear twice. */
+int store_screen_results_put(store *s, const screen_result_head *h, const screen_result_row *rows,
+			     size_t n, int fresh, jy_err *err);
+/* The stored results of one school and return date, in no particular
+ * order; reasons borrowed for the callback only (a run compares them
+ * with its answers). */
+int store_screen_result_day(store *s, int64_t school_id, const char *return_date,
+			    store_screen_result_cb cb, void *ctx, jy_err *err);
 /* JY_ENOENT when the person has no result for that date.  out->reasons is
  * malloc'd when want_reasons, else NULL. */
 int store_screen_result_get(store *s, int64_t person_id, const char *return_date, int want_reasons,
 			    screen_result_rec *out, jy_err *err);
-typedef int (*store_screen_result_cb)(void *ctx, const screen_result_rec *r);
 /* Results of the school (return_date NULL = every date), by person; the
  * reasons are borrowed for the callback only. */
 int store_screen_result_list(store *s, int64_t school_id, const char *return_date,
@@ -379,10 +404,20 @@ typedef int (*store_return_person_cb)(void *ctx, const return_person *p);
 /* Every active person of the school, by class and number. */
 int store_return_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
 			jy_err *err);
-/* The same people for a screening run, in no particular order, with only
- * id, kind, number, name, class_name and return_date filled (no per-person
- * subqueries, no sort: the run sorts by id itself). */
-int store_screen_people(store *s, int64_t school_id, store_return_person_cb cb, void *ctx,
-			jy_err *err);
+/* A screening run's people, without per-person joins: first every class of
+ * the school with its batch's return date ("" when none), then every active
+ * person, in no particular order.  Texts are borrowed for the callback. */
+typedef struct screen_class_row {
+	int64_t id;
+	const char *name, *return_date;
+} screen_class_row;
+typedef struct screen_person_row {
+	int64_t id, class_id;       /* class_id 0: none */
+	const char *kind, *number, *name;
+} screen_person_row;
+typedef int (*store_screen_class_cb)(void *ctx, const screen_class_row *c);
+typedef int (*store_screen_person_cb)(void *ctx, const screen_person_row *p);
+int store_screen_people(store *s, int64_t school_id, store_screen_class_cb class_cb,
+			store_screen_person_cb person_cb, void *ctx, jy_err *err);
 
 #endif

@@ -81,7 +81,32 @@ int store_open_again(store *s, store **out, jy_err *err)
 	if (s->db->tx_depth > 0 || strcmp(db_backend(s->db), "sqlite") || !s->url[0] ||
 	    !strcmp(s->url, ":memory:") || !strncmp(s->url, "file:", 5))
 		return err_set(err, JY_EINVAL, "no second connection here");
-	return store_open(s->url, out, err);
+	int rc = store_open(s->url, out, err);
+	/* It reads a pass over the data: a small page cache, reused, instead
+	 * of up to 64 MiB allocated and first touched page by page. */
+	if (!rc && (rc = db_exec((*out)->db, "PRAGMA cache_size=-2048", err))) {
+		store_close(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int store_page_cache(store *s, int64_t kib, int64_t *was, jy_err *err)
+{
+	static const char sql[] = "PRAGMA cache_size";
+	*was = 0;
+	if (strcmp(db_backend(s->db), "sqlite"))
+		return 0;
+	db_stmt *st = db_stmt_get(s->db, sql, err);
+	if (!st)
+		return JY_EDB;
+	int rc = store_one_id(st, was, err);
+	if (rc)
+		return rc;
+	char set[64];
+	snprintf(set, sizeof set, "PRAGMA cache_size=%lld", (long long)(kib > 0 ? -kib : kib));
+	/* negative: KiB, as this store always sets it */
+	return db_exec(s->db, set, err);
 }
 
 const char *store_backend(const store *s)

@@ -27,10 +27,17 @@ int store_schema_latest(void);
  * pending migrations.  The caller owns the result (store_close). */
 int store_open(const char *url, store **out, jy_err *err);
 void store_close(store *s);
-/* A second connection to the database of s, for reading on another thread
- * (SQLite files only, and not while s is inside a transaction, whose
- * writes the other connection would not see): JY_EINVAL otherwise. */
+/* A second connection to the database of s, for a pass of reading on
+ * another thread, with a small page cache (SQLite files only, and not
+ * while s is inside a transaction, whose writes the other connection
+ * would not see): JY_EINVAL otherwise. */
 int store_open_again(store *s, store **out, jy_err *err);
+/* Set the page cache of s (SQLite) to kib KiB and tell what it was in *was
+ * (SQLite's cache_size, as negative KiB: give it back as kib to restore
+ * it); PostgreSQL: nothing, *was = 0.  A pass over large tables through a
+ * small cache touches far less fresh memory (each page of it is a page
+ * fault the first time). */
+int store_page_cache(store *s, int64_t kib, int64_t *was, jy_err *err);
 
 /* Apply pending migrations; from and to (may be NULL) report the versions. */
 int store_migrate(store *s, int *from, int *to, jy_err *err);
