@@ -30,8 +30,9 @@
 # The load average is printed before and after each run, and the server's
 # CPU per reading by thread (the group-commit writer, the HTTP threads;
 # from /proc): on a shared machine that is the steadier figure.
-# GATE_PERF=FILE records a perf profile of the server during the 64-connection
-# run (perf report -i FILE).
+# GATE_CONNS=N: connections of the rush (default 64).  GATE_PERF=FILE records
+# a perf profile of the server during the rush (perf report -i FILE).
+# wrk's own CPU per reading is printed beside the server's.
 # Everything goes to 127.0.0.1.  A trap stops the server it started (by PID)
 # and removes its temp dir.
 set -u -o pipefail
@@ -49,6 +50,7 @@ command -v wrk >/dev/null || { echo "gate.sh: wrk is not installed (apt-get inst
 PEOPLE=${GATE_PEOPLE:-50000}
 DEVICES=${GATE_DEVICES:-32}
 DURATION=${GATE_DURATION:-10s}
+CONNS=${GATE_CONNS:-64}  # connections of the rush (terminals posting at once)
 T=$(mktemp -d "${TMPDIR:-/tmp}/jinyun-gate.XXXXXX")
 DB=$T/gate.db
 SERVE_PID=
@@ -140,14 +142,17 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	echo "   load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 	local t0
 	t0=$(thread_ticks)
-	# GATE_PERF=FILE: a perf profile of the server during the 64-connection run.
+	# GATE_PERF=FILE: a perf profile of the server during the rush.
 	local perf_pid=
-	if [ -n "${GATE_PERF:-}" ] && [ "$2" = 64 ] && command -v perf >/dev/null; then
+	if [ -n "${GATE_PERF:-}" ] && [ "$2" = "$CONNS" ] && command -v perf >/dev/null; then
 		perf record -q -F 2000 -g -p "$SERVE_PID" -o "$GATE_PERF" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
 		perf_pid=$!
 	fi
-	GATE_TOKEN=$TOKENS GATE_PEOPLE=$PEOPLE wrk -t"$1" -c"$2" -d"$DURATION" --timeout 5s --latency \
-		-s "$ROOT/bench/gate.lua" "$URL" | tee "$T/wrk.txt"
+	# wrk's own CPU (user+sys), beside the server's: both share the two cores.
+	local TIMEFORMAT='%U %S'
+	{ time GATE_TOKEN=$TOKENS GATE_PEOPLE=$PEOPLE wrk -t"$1" -c"$2" -d"$DURATION" --timeout 5s --latency \
+		-s "$ROOT/bench/gate.lua" "$URL" >"$T/wrk.txt"; } 2>"$T/wrk.time"
+	cat "$T/wrk.txt"
 	[ -n "$perf_pid" ] && wait "$perf_pid"
 	REQS=$(awk '/requests in/ { print $1 }' "$T/wrk.txt")
 	RPS=$(awk '/Requests\/sec/ { print $2 }' "$T/wrk.txt")
@@ -158,6 +163,8 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	echo "   load average after: $LOAD"
 	CPU=$(cpu_per_reading "$t0" "$(thread_ticks)" "${REQS:-1}")
 	echo "   server CPU per reading: $CPU"
+	WRK_CPU=$(awk -v n="${REQS:-1}" '{ printf "%.0f us", ($1 + $2) * 1e6 / n }' "$T/wrk.time")
+	echo "   wrk's CPU per reading: $WRK_CPU"
 	# Durability: kill the server without a clean shutdown, then count.
 	stop_server KILL
 	after=$(stored)
@@ -166,26 +173,26 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	URL=http://127.0.0.1:$PORT/api/gate/readings
 }
 
-echo "== 3. the ceiling: wrk -t2 -c64 -d$DURATION --latency GET /healthz (no database)"
-wrk -t2 -c64 -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz" | tee "$T/wrk.txt"
+echo "== 3. the ceiling: wrk -t2 -c$CONNS -d$DURATION --latency GET /healthz (no database)"
+wrk -t2 -c"$CONNS" -d"$DURATION" --latency "http://127.0.0.1:$PORT/healthz" | tee "$T/wrk.txt"
 H_RPS=$(awk '/Requests\/sec/ { print $2 }' "$T/wrk.txt")
 H_P99=$(awk '$1 == "99%" { print $2 }' "$T/wrk.txt")
 H_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
-run_wrk 2 64 "4. the rush, $DEVICES terminals"
-R_RPS=$RPS R_P99=$P99 R_REQS=$REQS R_STORED=$STORED R_NON2XX=${NON2XX:-0} R_LOAD=$LOAD R_CPU=$CPU
+run_wrk 2 "$CONNS" "4. the rush, $DEVICES terminals"
+R_RPS=$RPS R_P99=$P99 R_REQS=$REQS R_STORED=$STORED R_NON2XX=${NON2XX:-0} R_LOAD=$LOAD R_CPU=$CPU R_WRK=$WRK_CPU
 run_wrk 1 1 "6. one terminal at a time"
 S_RPS=$RPS S_P99=$P99
 
 echo
 echo "== Summary: gate readings over HTTP (run took $SECONDS s; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
-echo "   ceiling, GET /healthz, 64 connections: $H_RPS req/s, p99 $H_P99 (load $H_LOAD)"
-echo "   64 connections: $R_RPS readings/s (goal >= 20000), p99 $R_P99 (goal < 10ms), non-2xx ${R_NON2XX} (load $R_LOAD)"
-echo "   server CPU per reading, 64 connections: $R_CPU"
+echo "   ceiling, GET /healthz, $CONNS connections: $H_RPS req/s, p99 $H_P99 (load $H_LOAD)"
+echo "   $CONNS connections: $R_RPS readings/s (goal >= 20000), p99 $R_P99 (goal < 10ms), non-2xx ${R_NON2XX} (load $R_LOAD)"
+echo "   server CPU per reading, $CONNS connections: $R_CPU; wrk $R_WRK"
 awk -v r="$R_RPS" -v h="$H_RPS" 'BEGIN { if (h > 0) printf "   readings/s against the ceiling: %.2f\n", r / h }'
 INFLIGHT=$((R_STORED - R_REQS))
 echo "   answered 200 by wrk: $((R_REQS - R_NON2XX)); stored after SIGKILL: $R_STORED (in flight when wrk stopped: $INFLIGHT)"
-if [ "$R_NON2XX" = 0 ] && [ "$INFLIGHT" -ge 0 ] && [ "$INFLIGHT" -le 64 ]; then
+if [ "$R_NON2XX" = 0 ] && [ "$INFLIGHT" -ge 0 ] && [ "$INFLIGHT" -le "$CONNS" ]; then
 	echo "   durability: PASS (every answered reading stored; the difference is at most one per connection)"
 else
 	echo "   durability: FAIL"
