@@ -165,6 +165,12 @@ run_wrk() { # THREADS CONNECTIONS LABEL
 	echo "   server CPU per reading: $CPU"
 	WRK_CPU=$(awk -v n="${REQS:-1}" '{ printf "%.0f us", ($1 + $2) * 1e6 / n }' "$T/wrk.time")
 	echo "   wrk's CPU per reading: $WRK_CPU"
+	# How the writer batched them (its counters since this server started).
+	BATCHING=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '
+		$1 == "jinyun_writer_jobs_total" { j = $2 } $1 == "jinyun_writer_syncs_total" { y = $2 }
+		/^jinyun_writer_batches_total/ { b += $2 }
+		END { if (b > 0) printf "%.1f readings a transaction, %.1f a sync (%d syncs)", j / b, (y > 0 ? j / y : 0), y }')
+	echo "   writer: $BATCHING"
 	# Durability: kill the server without a clean shutdown, then count.
 	stop_server KILL
 	after=$(stored)
@@ -180,7 +186,7 @@ H_P99=$(awk '$1 == "99%" { print $2 }' "$T/wrk.txt")
 H_LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 run_wrk 2 "$CONNS" "4. the rush, $DEVICES terminals"
-R_RPS=$RPS R_P99=$P99 R_REQS=$REQS R_STORED=$STORED R_NON2XX=${NON2XX:-0} R_LOAD=$LOAD R_CPU=$CPU R_WRK=$WRK_CPU
+R_RPS=$RPS R_P99=$P99 R_REQS=$REQS R_STORED=$STORED R_NON2XX=${NON2XX:-0} R_LOAD=$LOAD R_CPU=$CPU R_WRK=$WRK_CPU R_BATCH=$BATCHING
 run_wrk 1 1 "6. one terminal at a time"
 S_RPS=$RPS S_P99=$P99
 
@@ -189,6 +195,7 @@ echo "== Summary: gate readings over HTTP (run took $SECONDS s; load average now
 echo "   ceiling, GET /healthz, $CONNS connections: $H_RPS req/s, p99 $H_P99 (load $H_LOAD)"
 echo "   $CONNS connections: $R_RPS readings/s (goal >= 20000), p99 $R_P99 (goal < 10ms), non-2xx ${R_NON2XX} (load $R_LOAD)"
 echo "   server CPU per reading, $CONNS connections: $R_CPU; wrk $R_WRK"
+echo "   writer, $CONNS connections: $R_BATCH"
 awk -v r="$R_RPS" -v h="$H_RPS" 'BEGIN { if (h > 0) printf "   readings/s against the ceiling: %.2f\n", r / h }'
 INFLIGHT=$((R_STORED - R_REQS))
 echo "   answered 200 by wrk: $((R_REQS - R_NON2XX)); stored after SIGKILL: $R_STORED (in flight when wrk stopped: $INFLIGHT)"

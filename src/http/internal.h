@@ -33,6 +33,7 @@ typedef struct server_shared {
 	int64_t started_at;          /* Unix seconds */
 	int log_format;              /* LOG_JSON or LOG_TEXT (util/log.h) for notable events */
 	int quiet;                   /* no log lines */
+	struct store_writer *writer; /* the group-commit writer (NULL: none), for /metrics */
 } server_shared;
 
 /* Route the request and fill the response (router.c); sets req->route. */

@@ -23,6 +23,7 @@
 
 #include "http/internal.h"
 #include "store/metrics.h"
+#include "store/writer.h"
 
 static const int status_slots[] = { 200, 201, 204, 304, 400, 401, 403, 404,
 				    405, 409, 413, 422, 429, 500, 503, 0 };
@@ -204,6 +205,24 @@ static void render(buf *b, const metrics *m, const server_shared *sh, store *st)
 	       "# TYPE jinyun_store_pool_wait_seconds_total counter\n"
 	       "jinyun_store_pool_wait_seconds_total %.6f\n",
 	    (unsigned long long)get(&m->pool_waits), (double)get(&m->pool_wait_us) / 1e6);
+	if (sh->writer) {
+		store_writer_stats ws;
+		store_writer_stats_get(sh->writer, &ws);
+		put(b, "# HELP jinyun_writer_batches_total Transactions of the group-commit writer, by outcome.\n"
+		       "# TYPE jinyun_writer_batches_total counter\n"
+		       "jinyun_writer_batches_total{result=\"ok\"} %lld\n"
+		       "jinyun_writer_batches_total{result=\"failed\"} %lld\n"
+		       "# HELP jinyun_writer_jobs_total Writes (gate readings …) run by the group-commit writer.\n"
+		       "# TYPE jinyun_writer_jobs_total counter\n"
+		       "jinyun_writer_jobs_total %lld\n"
+		       "# HELP jinyun_writer_syncs_total Log syncs of the writer's sync thread (each covers one or more batches).\n"
+		       "# TYPE jinyun_writer_syncs_total counter\n"
+		       "jinyun_writer_syncs_total %lld\n"
+		       "# HELP jinyun_writer_largest_batch Most writes in one transaction since the start.\n"
+		       "# TYPE jinyun_writer_largest_batch gauge\n"
+		       "jinyun_writer_largest_batch %d\n",
+		    ws.batches - ws.failed_batches, ws.failed_batches, ws.jobs, ws.syncs, ws.largest_batch);
+	}
 	put(b, "# HELP jinyun_checkpoints_total SQLite log checkpoints by the server's checkpointer.\n"
 	       "# TYPE jinyun_checkpoints_total counter\n"
 	       "jinyun_checkpoints_total{result=\"ok\"} %llu\n"

@@ -512,6 +512,7 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 	}
 	/* The writer; without it deferred writes run one by one. */
 	rc = store_writer_start(cfg->db_url, 0, s->ckpt_running ? 0 : -1, &s->writer, err);
+	s->shared.writer = s->writer;
 	if (rc) {
 		server_stop(s);
 		return rc;

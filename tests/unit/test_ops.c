@@ -259,6 +259,8 @@ static void test_metrics_counts_routes_without_personal_data(void **state)
 	assert_non_null(strstr(r.body, "jinyun_http_requests_total{route=\"/api/people/{id}\",method=\"GET\",status=\"200\"} 2"));
 	assert_non_null(strstr(r.body, "jinyun_http_request_duration_seconds_bucket{le=\"+Inf\"}"));
 	assert_non_null(strstr(r.body, "jinyun_checkpoints_total{result=\"ok\"}"));
+	assert_non_null(strstr(r.body, "\njinyun_writer_jobs_total "));
+	assert_non_null(strstr(r.body, "\njinyun_writer_batches_total{result=\"failed\"} 0\n"));
 	assert_non_null(strstr(r.body, "jinyun_open_alerts 0"));
 	assert_non_null(strstr(r.body, "process_resident_memory_bytes "));
 	/* The server has SQLite handles open (or on PostgreSQL none: 0). */
