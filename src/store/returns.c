@@ -839,6 +839,22 @@ int store_screen_result_get(store *s, int64_t person_id, const char *return_date
 	return rc;
 }
 
+/* Hand each row of st (the columns of result_from_row, then reasons) to
+ * cb until it returns non-zero. */
+static int each_result(db_stmt *st, store_screen_result_cb cb, void *ctx, jy_err *err)
+{
+	int rc;
+	screen_result_rec r;
+	while ((rc = db_step(st, err)) == 1) {
+		result_from_row(st, &r);
+		r.reasons = (char *)db_col_text(st, 8);
+		if (cb(ctx, &r))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int store_screen_result_list(store *s, int64_t school_id, const char *return_date,
 			     store_screen_result_cb cb, void *ctx, jy_err *err)
 {
@@ -852,16 +868,7 @@ int store_screen_result_list(store *s, int64_t school_id, const char *return_dat
 	db_bind_i64(st, 1, school_id);
 	db_bind_text(st, 2, return_date ? return_date : "");
 	db_bind_text(st, 3, return_date ? return_date : "");
-	int rc;
-	screen_result_rec r;
-	while ((rc = db_step(st, err)) == 1) {
-		result_from_row(st, &r);
-		r.reasons = (char *)db_col_text(st, 8);
-		if (cb(ctx, &r))
-			break;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return each_result(st, cb, ctx, err);
 }
 
 int store_screen_result_day(store *s, int64_t school_id, const char *return_date,
@@ -875,16 +882,7 @@ int store_screen_result_day(store *s, int64_t school_id, const char *return_date
 		return JY_EDB;
 	db_bind_i64(st, 1, school_id);
 	db_bind_text(st, 2, return_date);
-	int rc;
-	screen_result_rec r;
-	while ((rc = db_step(st, err)) == 1) {
-		result_from_row(st, &r);
-		r.reasons = (char *)db_col_text(st, 8);
-		if (cb(ctx, &r))
-			break;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return each_result(st, cb, ctx, err);
 }
 
 int store_screen_result_dates(store *s, int64_t person_id, store_date_cb cb, void *ctx, jy_err *err)

@@ -500,6 +500,20 @@ static void absence_from_row(db_stmt *st, absence_rec *a)
 	COPY_COL(a->last_followup, st, 18);
 }
 
+/* Hand each row of st (ABSENCE_COLS) to cb until it returns non-zero. */
+static int each_absence(db_stmt *st, store_absence_cb cb, void *ctx, jy_err *err)
+{
+	int rc;
+	absence_rec a;
+	while ((rc = db_step(st, err)) == 1) {
+		absence_from_row(st, &a);
+		if (cb(ctx, &a))
+			break;
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int absence_one(db_stmt *st, absence_rec *out, jy_err *err)
 {
 	int rc = db_step(st, err);
@@ -534,15 +548,7 @@ int store_absence_open_in_class(store *s, int64_t class_id, store_absence_cb cb,
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, class_id);
-	int rc;
-	absence_rec a;
-	while ((rc = db_step(st, err)) == 1) {
-		absence_from_row(st, &a);
-		if (cb(ctx, &a))
-			break;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return each_absence(st, cb, ctx, err);
 }
 
 int store_absence_get(store *s, int64_t id, absence_rec *out, jy_err *err)
@@ -615,15 +621,7 @@ int store_absence_list(store *s, int64_t school_id, int64_t class_id, const char
 	db_bind_i64(st, 3, class_id);
 	db_bind_text(st, 4, status ? status : "");
 	db_bind_text(st, 5, status ? status : "");
-	int rc;
-	absence_rec a;
-	while ((rc = db_step(st, err)) == 1) {
-		absence_from_row(st, &a);
-		if (cb(ctx, &a))
-			break;
-	}
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return each_absence(st, cb, ctx, err);
 }
 
 int store_absence_followup_add(store *s, int64_t school_id, int64_t absence_id, const char *date,
