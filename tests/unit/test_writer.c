@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -555,11 +556,97 @@ static void test_gate_http_concurrent_terminals_all_stored(void **state)
 	assert_int_equal(stored_readings("2020-05-13") - before, ok);
 }
 
+/* ---- the log stays bounded ---- */
+
+typedef struct ckpt_loop {
+	const char *db;
+	char wal[600];
+	atomic_int stop;
+	int failed;
+	long long largest; /* the log file's largest size seen */
+} ckpt_loop;
+
+static long long file_size(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	fseek(f, 0, SEEK_END);
+	long long n = ftell(f);
+	fclose(f);
+	return n;
+}
+
+/* The server's checkpointer, faster: a checkpoint every 2 ms; and the
+ * log's size, while the writer's connection keeps it (closing the last
+ * connection removes it). */
+static void *checkpoint_loop(void *arg)
+{
+	ckpt_loop *c = arg;
+	store *s = NULL;
+	if (store_open(c->db, &s, NULL)) {
+		c->failed = 1;
+		return NULL;
+	}
+	store_set_autocheckpoint(s, 0);
+	while (!atomic_load(&c->stop)) {
+		if (store_checkpoint(s, NULL))
+			c->failed = 1;
+		long long n = file_size(c->wal);
+		if (n > c->largest)
+			c->largest = n;
+		struct timespec ts = { 0, 2 * 1000 * 1000L };
+		nanosleep(&ts, NULL);
+	}
+	store_close(s);
+	return NULL;
+}
+
+/* Writes committed back to back (one job a transaction, as a busy server's
+ * writer does) beside a checkpointer of its own: the write-ahead log must
+ * be restarted now and then, not grow with every commit. */
+static void test_log_stays_bounded_under_back_to_back_writes(void **state)
+{
+	(void)state;
+	if (tu_pg())
+		skip(); /* PostgreSQL has no such log file */
+	enum { JOBS = 12000 };
+	store_writer *w = NULL;
+	assert_int_equal(store_writer_start(fx.db, 1, 0, &w, NULL), 0);
+	ckpt_loop c = { .db = fx.db };
+	snprintf(c.wal, sizeof c.wal, "%s-wal", fx.db);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, checkpoint_loop, &c), 0);
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	test_job *jobs = calloc(JOBS, sizeof *jobs);
+	for (int i = 0; i < JOBS; i++) {
+		jobs[i] = (test_job){ .job = { audit_job_run, job_done, NULL }, .n = 400000 + i, .mu = &mu };
+		assert_int_equal(store_writer_submit(w, &jobs[i].job), 0);
+	}
+	store_writer_stop(w);
+	store_writer_stats st;
+	store_writer_stats_get(w, &st);
+	store_writer_free(w);
+	atomic_store(&c.stop, 1);
+	pthread_join(th, NULL);
+	assert_int_equal(c.failed, 0);
+	for (int i = 0; i < JOBS; i++)
+		assert_int_equal(jobs[i].rc, 0);
+	free(jobs);
+	assert_int_equal(st.batches, JOBS);
+	/* 12,000 commits write tens of thousands of frames; restarted at
+	 * 4,096 frames (16 MiB), the file stays near that. */
+	fprintf(stderr, "# log during %d commits: at most %lld bytes\n", JOBS, c.largest);
+	if (c.largest > 40LL * 1024 * 1024)
+		fail_msg("the write-ahead log grew to %lld bytes: it is never restarted", c.largest);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writer_tells_every_job_exactly_once),
 		cmocka_unit_test(test_writer_failed_batch_tells_all_and_stores_none),
+		cmocka_unit_test(test_log_stays_bounded_under_back_to_back_writes),
 		cmocka_unit_test(test_writer_batch_sees_the_earlier_reading),
 		cmocka_unit_test(test_gate_http_recheck_then_refuse),
 		cmocka_unit_test(test_gate_http_concurrent_terminals_all_stored),
