@@ -117,7 +117,8 @@ echo "== 3. $MINUTES min: $CHECKS_RATE checks/s on $CHECK_CONNS connections, $GA
 	t=0
 	while kill -0 "$PID" 2>/dev/null; do
 		lite=$(curl -s "$URL/metrics" | awk '$1 == "jinyun_sqlite_memory_bytes" { printf "%d", $2 / 1024 }')
-		echo "$t $(rss) $(( $(stat -c %s "$DB") / 1024 )) ${lite:-0}"
+		wal=$(stat -c %s "$DB-wal" 2>/dev/null || echo 0)
+		echo "$t $(rss) $(( $(stat -c %s "$DB") / 1024 )) ${lite:-0} $((wal / 1024))"
 		sleep 5
 		t=$((t + 5))
 	done
@@ -194,6 +195,8 @@ echo "   RSS: after warm-up (${WARM} s) $RSS_WARM kB, highest in the last quarte
 echo "   database file: $DB_WARM kB after warm-up, $DB_END kB at the end (SQLite's page cache, up to 64 MiB" \
 	"per connection, grows with the pages the load touches)"
 echo "   SQLite's caches: $LITE_WARM kB after warm-up, up to $LITE_LATE kB in the last quarter"
+# The write-ahead log must be restarted now and then, not grow with the load.
+echo "   write-ahead log: largest $(awk '$5 > m { m = $5 } END { print m + 0 }' "$T/rss.txt") kB, at the end $(tail -1 "$T/rss.txt" | cut -d' ' -f5) kB"
 awk -v a="$RSS_WARM" -v b="$RSS_LATE" 'BEGIN {
 	g = b - a; printf "   RSS growth after warm-up: %+d kB (%+.1f %%)\n", g, 100 * g / a }'
 awk -v a="$OWN_WARM" -v b="$OWN_LATE" 'BEGIN {
