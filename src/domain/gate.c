@@ -312,7 +312,10 @@ static int decide(store *s, const gate_device_rec *dev, const char *person_ref, 
 		       hold_reason[0] ? hold_reason : "hold");
 	} else if (temperature >= GATE_FEVER_C) {
 		/* A recheck asked for 5 to 30 minutes ago confirms the fever; one
-		 * asked for less than 5 minutes ago means the rest is not over. */
+		 * asked for less than 5 minutes ago means the rest is not over.
+		 * Only the person's readings at 37.3 °C or above count (a normal
+		 * reading between is admitted by itself, and does not end the
+		 * rest): they alone are indexed by person (migration 017). */
 		rc = store_gate_reading_last(s, p.id, at - GATE_RECHECK_S, at - GATE_REST_S, &last, err);
 		if (rc && rc != JY_ENOENT)
 			return rc;

@@ -1248,9 +1248,11 @@ int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_
 int store_gate_reading_last(store *s, int64_t person_id, int64_t since, int64_t until,
 			    gate_reading_rec *out, jy_err *err)
 {
+	/* 37.3: GATE_FEVER_C, spelled as the partial index gate_reading_fever
+	 * spells it (migration 017), or SQLite would not use the index. */
 	static const char sql[] =
 		"SELECT id, temperature, at, decision, date FROM gate_reading WHERE person_id = ? "
-		"AND at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1";
+		"AND temperature >= 37.3 AND at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT 1";
 	db_stmt *st = db_stmt_get(s->db, sql, err);
 	if (!st)
 		return JY_EDB;

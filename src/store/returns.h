@@ -271,7 +271,8 @@ typedef struct gate_reading_rec {
 } gate_reading_rec;
 
 int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_err *err);
-/* The person's latest reading in [since, until] (JY_ENOENT when none). */
+/* The person's latest reading at 37.3 °C or above (GATE_FEVER_C) in
+ * [since, until] (JY_ENOENT when none): what the recheck rule looks for. */
 int store_gate_reading_last(store *s, int64_t person_id, int64_t since, int64_t until,
 			    gate_reading_rec *out, jy_err *err);
 typedef int (*store_gate_reading_cb)(void *ctx, const gate_reading_rec *r);

@@ -429,6 +429,11 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 	reading(s, &d, "S03", 36.9, "2020-05-12T13:06:00+08:00", "admit", &a);
 	reading(s, &d, "S03", 37.4, "2020-05-12T14:00:00+08:00", "recheck", &a);
 	reading(s, &d, "S03", 37.4, "2020-05-12T14:40:00+08:00", "recheck", &a);
+	/* A normal reading between does not end it: only readings at 37.3 °C
+	 * or above count (the partial index of migration 017). */
+	reading(s, &d, "S03", 36.8, "2020-05-12T14:46:00+08:00", "admit", &a);
+	reading(s, &d, "S03", 37.5, "2020-05-12T14:52:00+08:00", "refuse", &a);
+	assert_non_null(strstr(a.reason, "复测"));
 	/* Impossible readings are refused with the field named. */
 	jy_err err;
 	err_clear(&err);
@@ -459,7 +464,7 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 	int lines = 0;
 	for (char *p = out; *p; p++)
 		lines += *p == '\n';
-	assert_int_equal(lines, 1 + 14);
+	assert_int_equal(lines, 1 + 16);
 	assert_non_null(strstr(out, "S02,36.4,2020-05-12T07:40:00+08:00,北门,refuse\n"));
 	assert_non_null(strstr(out, "S01,37.6,2020-05-12T12:06:00+08:00,北门,refuse\n"));
 	free(out);
@@ -474,7 +479,7 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 	const cJSON *it;
 	cJSON_ArrayForEach(it, j)
 		gate_alerts += !strcmp(cJSON_GetObjectItem(it, "code")->valuestring, "gate_refused");
-	assert_int_equal(gate_alerts, 3); /* S02, S04, S01 */
+	assert_int_equal(gate_alerts, 4); /* S02, S04, S01, S03 */
 	cJSON_Delete(j);
 }
 
