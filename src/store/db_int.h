@@ -58,6 +58,8 @@ static inline size_t db_cache_hash(const char *sql)
 char *db_query_text(const db *d, const char *sql);
 
 int db_sqlite_open(const char *path, db **out, jy_err *err);
+/* Bytes SQLite holds in the heap (all connections of the process). */
+int64_t lite_memory_used(void);
 #ifdef JINYUN_HAVE_PQ
 int db_pg_open(const char *url, db **out, jy_err *err);
 #endif

@@ -5,13 +5,12 @@
  */
 #include "store/metrics.h"
 
+#include "store/db_int.h"
 #include "store/store_int.h"
-
-#include <sqlite3.h>
 
 int64_t store_sqlite_memory(void)
 {
-	return sqlite3_memory_used();
+	return lite_memory_used();
 }
 
 int store_gauges_read(store *s, store_gauges *g, jy_err *err)

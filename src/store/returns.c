@@ -14,6 +14,8 @@
 
 #include <stdlib.h>
 
+#include <sodium.h>
+
 #include "store/digest.h"
 #include "store/store_int.h"
 
@@ -961,7 +963,10 @@ int store_hold_lift_list(store *s, int64_t school_id, int64_t person_id, store_h
 
 /*
  * The gate cache (store_int.h): direct-mapped tables of the enabled devices
- * by token hash and of the schools' plan and screening version.  Valid
+ * by a keyed hash of their token (gate_device_auth: a token that matched
+ * its SHA-256 in the table once is then known by its SipHash, without the
+ * SHA-256, a ninth of a reading's instructions) and of the schools' plan
+ * and screening version.  Valid
  * while the handle's data_version is the one it was filled under: another
  * connection's commit (an import of batches, a device disabled with SQL,
  * a risk list published) changes it.  This handle's own writes of those
@@ -971,12 +976,11 @@ int store_hold_lift_list(store *s, int64_t school_id, int64_t person_id, store_h
  */
 #define GATE_CACHE_DEVICES 256
 #define GATE_CACHE_SCHOOLS 64
-#define GATE_HASH_HEX 65 /* SHA-256 in hex, and the NUL */
 
 struct gate_cache {
 	int64_t data_version; /* -1: empty */
 	struct {
-		char hash[GATE_HASH_HEX];
+		unsigned char key[GATE_DEVICE_KEY]; /* all zero: empty */
 		gate_device_rec dev;
 	} dev[GATE_CACHE_DEVICES];
 	struct {
@@ -1009,7 +1013,7 @@ static gate_cache *gate_cache_get(store *s)
 	gate_cache *c = s->gate;
 	if (c->data_version != v) {
 		for (int i = 0; i < GATE_CACHE_DEVICES; i++)
-			c->dev[i].hash[0] = 0;
+			memset(c->dev[i].key, 0, GATE_DEVICE_KEY);
 		for (int i = 0; i < GATE_CACHE_SCHOOLS; i++)
 			c->school[i].school_id = 0;
 		c->data_version = v;
@@ -1017,12 +1021,17 @@ static gate_cache *gate_cache_get(store *s)
 	return c;
 }
 
-static unsigned cache_slot(const char *hex, unsigned n)
+static unsigned cache_slot(const unsigned char key[GATE_DEVICE_KEY])
 {
-	unsigned h = 0;
-	for (int i = 0; i < 8 && hex[i]; i++)
-		h = h * 16 + (unsigned)(hex[i] <= '9' ? hex[i] - '0' : (hex[i] | 0x20) - 'a' + 10);
-	return h % n;
+	return ((unsigned)key[0] | (unsigned)key[1] << 8) % GATE_CACHE_DEVICES;
+}
+
+static int key_empty(const unsigned char key[GATE_DEVICE_KEY])
+{
+	unsigned char any = 0;
+	for (int i = 0; i < GATE_DEVICE_KEY; i++)
+		any |= key[i];
+	return !any;
 }
 
 int store_device_add(store *s, const gate_device_rec *d, const char *token_hash, int64_t *id,
@@ -1068,17 +1077,26 @@ static int device_by_token(store *s, const char *token_hash, gate_device_rec *ou
 	ONE_ROW(st, err, device_from_row(st, out), "设备令牌无效 (no such device token)");
 }
 
-int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err)
+int store_device_cached(store *s, const unsigned char key[GATE_DEVICE_KEY], gate_device_rec *out)
 {
-	gate_cache *c = strlen(token_hash) == GATE_HASH_HEX - 1 ? gate_cache_get(s) : NULL;
-	unsigned slot = c ? cache_slot(token_hash, GATE_CACHE_DEVICES) : 0;
-	if (c && !strcmp(c->dev[slot].hash, token_hash)) {
-		*out = c->dev[slot].dev;
-		return 0;
-	}
+	gate_cache *c = key_empty(key) ? NULL : gate_cache_get(s);
+	if (!c)
+		return JY_ENOENT;
+	unsigned slot = cache_slot(key);
+	if (sodium_memcmp(c->dev[slot].key, key, GATE_DEVICE_KEY) != 0)
+		return JY_ENOENT;
+	*out = c->dev[slot].dev;
+	return 0;
+}
+
+int store_device_by_token(store *s, const char *token_hash, const unsigned char *key,
+			  gate_device_rec *out, jy_err *err)
+{
 	int rc = device_by_token(s, token_hash, out, err);
-	if (!rc && c) { /* only enabled devices are kept, never a miss */
-		memcpy(c->dev[slot].hash, token_hash, GATE_HASH_HEX);
+	gate_cache *c = !rc && key && !key_empty(key) ? gate_cache_get(s) : NULL;
+	if (c) { /* only enabled devices are kept, never a miss */
+		unsigned slot = cache_slot(key);
+		memcpy(c->dev[slot].key, key, GATE_DEVICE_KEY);
 		c->dev[slot].dev = *out;
 	}
 	return rc;

@@ -233,8 +233,15 @@ typedef struct gate_device_rec {
 
 int store_device_add(store *s, const gate_device_rec *d, const char *token_hash, int64_t *id,
 		     jy_err *err);
-/* The enabled device with this token hash (JY_ENOENT when none). */
-int store_device_by_token(store *s, const char *token_hash, gate_device_rec *out, jy_err *err);
+/* The enabled device with this token hash (JY_ENOENT when none).  With a
+ * key (GATE_DEVICE_KEY bytes, not all zero; a keyed hash of the token, see
+ * gate_device_auth), the device is kept in the handle's gate cache under
+ * it, for store_device_cached. */
+#define GATE_DEVICE_KEY 16
+int store_device_by_token(store *s, const char *token_hash, const unsigned char *key,
+			  gate_device_rec *out, jy_err *err);
+/* The device cached under key (0), or JY_ENOENT: look it up by hash. */
+int store_device_cached(store *s, const unsigned char key[GATE_DEVICE_KEY], gate_device_rec *out);
 typedef int (*store_device_cb)(void *ctx, const gate_device_rec *d);
 int store_device_list(store *s, int64_t school_id, store_device_cb cb, void *ctx, jy_err *err);
 
