@@ -13,6 +13,7 @@
  *   POST /api/gate/observations/{id}/end {"outcome","note"}
  *   GET  /api/gate/devices                      POST /api/gate/devices {"name","gate"}
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "domain/gate.h"
 #include "http/internal.h"
 #include "util/date.h"
+#include "util/log.h"
 
 /* Is this the token of an enabled device?  (For requests refused before
  * the reading: an unknown device learns nothing about its body.) */
@@ -59,10 +61,24 @@ static void gate_reply(http_deferred *d, http_response *res)
 		http_error_from(res, &g->req.err);
 		return;
 	}
-	cJSON *j = cJSON_CreateObject();
-	cJSON_AddStringToObject(j, "decision", g->req.answer.decision);
-	cJSON_AddStringToObject(j, "reason", g->req.answer.reason);
-	http_json(res, 200, j);
+	/* Built by hand: cJSON's tree of four nodes was a tenth of the HTTP
+	 * threads' instructions for a reading.  The decision is one of three
+	 * words; the reason is quoted (it may hold a screening reason). */
+	char reason[sizeof g->req.answer.reason * 6 + 3];
+	log_quote(g->req.answer.reason, reason, sizeof reason);
+	size_t size = strlen(reason) + 48;
+	res->body = malloc(size);
+	if (!res->body) {
+		http_error(res, 503, "unavailable", NULL, "服务繁忙 (out of memory)");
+		return;
+	}
+	res->body_len = (size_t)snprintf(res->body, size, "{\"decision\":\"%s\",\"reason\":%s}",
+					 g->req.answer.decision, reason);
+	res->status = 200;
+	res->content_type = "application/json; charset=utf-8";
+	/* Most readings get the same answer word for word ("admit", normal
+	 * temperature): one prepared response serves them all. */
+	res->shareable = 1;
 }
 
 static void gate_release(http_deferred *d)
@@ -130,11 +146,14 @@ void api_gate_reading(http_request *req, http_response *res)
 		}
 		return;
 	}
-	gate_deferred *g = calloc(1, sizeof *g);
+	/* Not zeroed whole (2.5 KB): the request's inputs are set here, its
+	 * outcome by gate_request_run, the deferral's by the server. */
+	gate_deferred *g = malloc(sizeof *g);
 	if (!g) {
 		http_error(res, 503, "unavailable", NULL, "服务繁忙 (out of memory)");
 		return;
 	}
+	memset(&g->d, 0, offsetof(http_deferred, err));
 	snprintf(g->req.token, sizeof g->req.token, "%s", token);
 	snprintf(g->req.person, sizeof g->req.person, "%s", person);
 	g->req.temperature = temperature;

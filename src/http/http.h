@@ -57,6 +57,8 @@ struct http_response {
 	char etag[72];             /* "" = none */
 	char extra_header[2][160]; /* "Name: value" lines, "" = none */
 	int cacheable;             /* static assets may be cached; API answers never */
+	int shareable;             /* the same bytes are sent to many (a gate's "admit"):
+				      the server may send one prepared response to all */
 };
 
 /*

@@ -50,6 +50,9 @@
 #include "store/writer.h"
 #include "util/log.h"
 
+#define SHARED_RESPONSES 8
+#define SHARED_MAX_BODY 512
+
 struct server {
 	struct MHD_Daemon *d;
 	/* The log checkpointer: its own store handle and thread, so that no
@@ -72,6 +75,18 @@ struct server {
 	pthread_cond_t pool_cv;
 	store **pool;
 	int pool_size, pool_free;
+	/* Prepared responses for answers that many get word for word
+	 * (http_response.shareable): MHD counts the connections sending one,
+	 * so it is built, with its eight headers, once instead of per request. */
+	pthread_mutex_t prepared_mu;
+	struct shared_response {
+		int status, cacheable;
+		const char *content_type;
+		char *body;
+		size_t len;
+		struct MHD_Response *r;
+	} prepared[SHARED_RESPONSES];
+	unsigned prepared_next;
 };
 
 typedef struct conn_ctx {
@@ -233,9 +248,55 @@ static void add_headers(struct MHD_Response *r, const http_response *res)
 	}
 }
 
-static enum MHD_Result answer(struct MHD_Connection *c, http_response *res)
+static int shared_same(const struct shared_response *x, const http_response *res)
+{
+	return x->r && x->status == res->status && x->cacheable == res->cacheable &&
+	       x->content_type == res->content_type && x->len == res->body_len &&
+	       !memcmp(x->body, res->body, res->body_len);
+}
+
+/* Queue a shareable answer from the prepared ones, preparing it when new
+ * (the oldest is let go: MHD frees it once its last sender is done).
+ * The mutex is held while queueing, so no other thread lets go of the
+ * response between finding and queueing it. */
+static enum MHD_Result answer_shared(server *s, struct MHD_Connection *c, http_response *res)
+{
+	enum MHD_Result ret = MHD_NO;
+	pthread_mutex_lock(&s->prepared_mu);
+	for (int i = 0; i < SHARED_RESPONSES; i++)
+		if (shared_same(&s->prepared[i], res)) {
+			ret = MHD_queue_response(c, (unsigned)res->status, s->prepared[i].r);
+			pthread_mutex_unlock(&s->prepared_mu);
+			free(res->body);
+			return ret;
+		}
+	pthread_mutex_unlock(&s->prepared_mu);
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(res->body_len, res->body, MHD_RESPMEM_MUST_COPY);
+	if (!r) {
+		free(res->body);
+		return MHD_NO;
+	}
+	add_headers(r, res);
+	pthread_mutex_lock(&s->prepared_mu);
+	struct shared_response *x = &s->prepared[s->prepared_next++ % SHARED_RESPONSES];
+	if (x->r)
+		MHD_destroy_response(x->r);
+	free(x->body);
+	*x = (struct shared_response){ .status = res->status, .cacheable = res->cacheable,
+				       .content_type = res->content_type, .body = res->body,
+				       .len = res->body_len, .r = r };
+	ret = MHD_queue_response(c, (unsigned)res->status, r);
+	pthread_mutex_unlock(&s->prepared_mu);
+	return ret;
+}
+
+static enum MHD_Result answer(server *s, struct MHD_Connection *c, http_response *res)
 {
 	struct MHD_Response *r;
+	if (res->shareable && res->body && res->body_len <= SHARED_MAX_BODY && !res->set_cookie[0] &&
+	    !res->etag[0] && !res->extra_header[0][0] && !res->extra_header[1][0])
+		return answer_shared(s, c, res);
 	if (res->static_body)
 		r = MHD_create_response_from_buffer(res->body_len, (void *)res->static_body,
 						    MHD_RESPMEM_PERSISTENT);
@@ -290,7 +351,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			memset(&big, 0, sizeof big);
 			http_error(&big, 413, "too_large", NULL,
 				   "请求体超过 %d 字节 (request body over %d bytes)", HTTP_MAX_BODY, HTTP_MAX_BODY);
-			return answer(c, &big);
+			return answer(s, c, &big);
 		}
 		ctx = calloc(1, sizeof *ctx);
 		if (!ctx)
@@ -338,12 +399,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		metrics_request(s->shared.metrics, done.route, res.status, secs);
 		if (!s->quiet)
 			log_request(s, &done, res.status, secs);
-		return answer(c, &res);
+		return answer(s, c, &res);
 	}
 	if (ctx->too_big) {
 		http_error(&res, 413, "too_large", NULL,
 			   "请求体超过 %d 字节 (request body over %d bytes)", HTTP_MAX_BODY, HTTP_MAX_BODY);
-		return answer(c, &res);
+		return answer(s, c, &res);
 	}
 	http_request req;
 	memset(&req, 0, sizeof req);
@@ -384,7 +445,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (!s->quiet)
 		log_request(s, &req, res.status, secs);
 	(void)version;
-	return answer(c, &res);
+	return answer(s, c, &res);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -478,6 +539,7 @@ int server_start(const server_config *cfg, server **out, jy_err *err)
 	pthread_mutex_init(&s->pool_mu, NULL);
 	pthread_cond_init(&s->pool_cv, NULL);
 	pthread_mutex_init(&s->ckpt_mu, NULL);
+	pthread_mutex_init(&s->prepared_mu, NULL);
 	pthread_cond_init(&s->ckpt_cv, NULL);
 	int threads = cfg->threads > 0 ? cfg->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (threads < 1)
@@ -576,6 +638,12 @@ void server_stop(server *s)
 		store_checkpoint(s->ckpt_store, NULL);
 	}
 	store_close(s->ckpt_store);
+	for (int i = 0; i < SHARED_RESPONSES; i++) {
+		if (s->prepared[i].r)
+			MHD_destroy_response(s->prepared[i].r);
+		free(s->prepared[i].body);
+	}
+	pthread_mutex_destroy(&s->prepared_mu);
 	pthread_mutex_destroy(&s->ckpt_mu);
 	pthread_cond_destroy(&s->ckpt_cv);
 	for (int i = 0; i < s->pool_free; i++)
