@@ -67,6 +67,14 @@ void db_bind_text(db_stmt *st, int idx, const char *s)
 	st->owner->ops->bind_text(st, idx, s);
 }
 
+void db_bind_text_static(db_stmt *st, int idx, const char *s)
+{
+	if (st->owner->ops->bind_text_static)
+		st->owner->ops->bind_text_static(st, idx, s);
+	else
+		st->owner->ops->bind_text(st, idx, s);
+}
+
 void db_bind_null(db_stmt *st, int idx)
 {
 	st->owner->ops->bind_null(st, idx);

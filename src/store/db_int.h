@@ -18,6 +18,7 @@ struct db_ops {
 	void (*bind_i64)(db_stmt *st, int idx, int64_t v);
 	void (*bind_double)(db_stmt *st, int idx, double v);
 	void (*bind_text)(db_stmt *st, int idx, const char *s);
+	void (*bind_text_static)(db_stmt *st, int idx, const char *s); /* NULL: bind_text */
 	void (*bind_null)(db_stmt *st, int idx);
 	int (*step)(db_stmt *st, jy_err *err);
 	int64_t (*col_i64)(db_stmt *st, int col);

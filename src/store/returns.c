@@ -1197,9 +1197,9 @@ int store_gate_person(store *s, int64_t school_id, const char *ref, const char *
 		/* Staff are judged against the first batch; everybody against
 		 * the day itself without a plan. */
 		db_bind_i64(st, 1, school_id);
-		db_bind_text(st, 2, plan ? first : day);
+		db_bind_text_static(st, 2, plan ? first : day);
 		db_bind_i64(st, 3, plan);
-		db_bind_text(st, 4, ref);
+		db_bind_text_static(st, 4, ref);
 		rc = db_step(st, err);
 		if (rc == 1) {
 			out->id = db_col_i64(st, 0);
@@ -1244,13 +1244,13 @@ int store_gate_reading_add(store *s, const gate_reading_rec *r, int64_t *id, jy_
 	db_bind_i64(st, 1, r->school_id);
 	db_bind_i64(st, 2, r->device_id);
 	bind_id(st, 3, r->person_id);
-	db_bind_text(st, 4, r->person_ref);
+	db_bind_text_static(st, 4, r->person_ref);
 	db_bind_double(st, 5, r->temperature);
 	db_bind_i64(st, 6, r->at);
-	db_bind_text(st, 7, r->date);
-	db_bind_text(st, 8, r->decision);
-	db_bind_text(st, 9, r->reason);
-	db_bind_text(st, 10, r->ip);
+	db_bind_text_static(st, 7, r->date);
+	db_bind_text_static(st, 8, r->decision);
+	db_bind_text_static(st, 9, r->reason);
+	db_bind_text_static(st, 10, r->ip);
 	db_bind_i64(st, 11, r->received_at ? r->received_at : now_s());
 	if (!last_id)
 		return store_one_id(st, id, err);

@@ -270,6 +270,14 @@ static void lite_bind_text(db_stmt *st, int idx, const char *s)
 		sqlite3_bind_null(S(st), idx);
 }
 
+static void lite_bind_text_static(db_stmt *st, int idx, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(S(st), idx, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(S(st), idx);
+}
+
 static void lite_bind_null(db_stmt *st, int idx)
 {
 	sqlite3_bind_null(S(st), idx);
@@ -442,6 +450,7 @@ static const struct db_ops lite_ops = {
 	.bind_i64 = lite_bind_i64,
 	.bind_double = lite_bind_double,
 	.bind_text = lite_bind_text,
+	.bind_text_static = lite_bind_text_static,
 	.bind_null = lite_bind_null,
 	.step = lite_step,
 	.col_i64 = lite_col_i64,
