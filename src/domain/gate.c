@@ -25,6 +25,7 @@
 #include "domain/screening.h"
 #include "store/surveillance.h"
 #include "util/date.h"
+#include "util/str.h"
 
 int gate_device_add(store *s, int64_t school_id, const char *name, const char *gate,
 		    char token[AUTH_TOKEN_HEX], int64_t *id, jy_err *err)
@@ -145,23 +146,14 @@ int gate_parse_time(const char *s, int64_t *out)
 	return 0;
 }
 
-/* A bounded copy of text into a field (snprintf "%s" without the format
- * parsing: the reading's fields are copied on every reading). */
-static void put(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-
 static void answer(gate_answer *out, const char *decision, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 static void answer(gate_answer *out, const char *decision, const char *fmt, ...)
 {
-	put(out->decision, sizeof out->decision, decision);
+	str_put(out->decision, sizeof out->decision, decision);
 	if (!strchr(fmt, '%')) { /* most answers have nothing to fill in */
-		put(out->reason, sizeof out->reason, fmt);
+		str_put(out->reason, sizeof out->reason, fmt);
 		return;
 	}
 	va_list ap;
@@ -309,7 +301,7 @@ static int decide(store *s, const gate_device_rec *dev, const char *person_ref, 
 	const char *rdate = plan ? planned : day;
 	if (known && rdate[0]) {
 		if (p.status[0] && p.config_version >= p.current_version) {
-			put(status, sizeof status, p.status);
+			str_put(status, sizeof status, p.status);
 		} else {
 			/* Stale (the rules or risk regions changed) or never screened. */
 			screen_result_rec sr;
@@ -387,13 +379,13 @@ static int decide(store *s, const gate_device_rec *dev, const char *person_ref, 
 	r.school_id = dev->school_id;
 	r.device_id = dev->id;
 	r.person_id = out->person_id;
-	put(r.person_ref, sizeof r.person_ref, person_ref);
+	str_put(r.person_ref, sizeof r.person_ref, person_ref);
 	r.temperature = temperature;
 	r.at = at;
-	put(r.date, sizeof r.date, day);
-	put(r.decision, sizeof r.decision, out->decision);
-	put(r.reason, sizeof r.reason, out->reason);
-	put(r.ip, sizeof r.ip, ip ? ip : "");
+	str_put(r.date, sizeof r.date, day);
+	str_put(r.decision, sizeof r.decision, out->decision);
+	str_put(r.reason, sizeof r.reason, out->reason);
+	str_put(r.ip, sizeof r.ip, ip ? ip : "");
 	r.received_at = (int64_t)time(NULL);
 	if ((rc = store_gate_reading_add(s, &r, &out->reading_id, err)))
 		return rc;

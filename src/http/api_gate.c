@@ -23,6 +23,7 @@
 #include "http/internal.h"
 #include "util/date.h"
 #include "util/log.h"
+#include "util/str.h"
 
 /* Is this the token of an enabled device?  (For requests refused before
  * the reading: an unknown device learns nothing about its body.) */
@@ -113,7 +114,7 @@ void api_gate_reading(http_request *req, http_response *res)
 		const cJSON *tv = cJSON_GetObjectItemCaseSensitive(b, "temperature");
 		const cJSON *at = cJSON_GetObjectItemCaseSensitive(b, "time");
 		if (cJSON_IsString(pv) && strlen(pv->valuestring) < sizeof person)
-			snprintf(person, sizeof person, "%s", pv->valuestring);
+			str_put(person, sizeof person, pv->valuestring);
 		else if (cJSON_IsNumber(pv) && pv->valuedouble >= 0 && pv->valuedouble < 1e15 &&
 			 pv->valuedouble == (double)(int64_t)pv->valuedouble)
 			snprintf(person, sizeof person, "%lld", (long long)pv->valuedouble);
@@ -154,11 +155,11 @@ void api_gate_reading(http_request *req, http_response *res)
 		return;
 	}
 	memset(&g->d, 0, offsetof(http_deferred, err));
-	snprintf(g->req.token, sizeof g->req.token, "%s", token);
-	snprintf(g->req.person, sizeof g->req.person, "%s", person);
+	str_put(g->req.token, sizeof g->req.token, token);
+	str_put(g->req.person, sizeof g->req.person, person);
 	g->req.temperature = temperature;
 	g->req.at = when;
-	snprintf(g->req.ip, sizeof g->req.ip, "%s", req->ip);
+	str_put(g->req.ip, sizeof g->req.ip, req->ip);
 	g->d.job.run = gate_job_run;
 	g->d.reply = gate_reply;
 	g->d.release = gate_release;

@@ -49,6 +49,7 @@
 #include "store/store.h"
 #include "store/writer.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #define SHARED_RESPONSES 8
 #define SHARED_MAX_BODY 512
@@ -394,7 +395,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		memset(&done, 0, sizeof done);
 		done.method = method;
 		done.route = ctx->route;
-		snprintf(done.ip, sizeof done.ip, "%s", ctx->ip);
+		str_put(done.ip, sizeof done.ip, ctx->ip);
 		double secs = seconds_since(&ctx->t0);
 		metrics_request(s->shared.metrics, done.route, res.status, secs);
 		if (!s->quiet)
@@ -430,7 +431,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		ctx->deferred = d;
 		ctx->t0 = t0;
 		ctx->route = req.route;
-		snprintf(ctx->ip, sizeof ctx->ip, "%s", req.ip);
+		str_put(ctx->ip, sizeof ctx->ip, req.ip);
 		MHD_suspend_connection(c);
 		if (!s->writer || store_writer_submit(s->writer, &d->job)) {
 			deferred_run_now(req.store, d);

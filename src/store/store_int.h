@@ -10,6 +10,7 @@
 
 #include "store/db.h"
 #include "store/store.h"
+#include "util/str.h"
 
 typedef struct gate_cache gate_cache;
 
@@ -27,17 +28,8 @@ struct store {
  * screening version on s, on rollback and on a failed commit). */
 void store_gate_cache_drop(store *s);
 
-/* Copy a column's text into a fixed buffer (truncating safely, as
- * snprintf "%s" would, without its cost: bulk reads copy millions). */
-static inline void copy_col(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
-#define COPY_COL(dst, st, col) copy_col((dst), sizeof(dst), db_col_text((st), (col)))
+/* Copy a column's text into a fixed buffer (util/str.h). */
+#define COPY_COL(dst, st, col) str_put((dst), sizeof(dst), db_col_text((st), (col)))
 
 /* Bind an id, or NULL when it is 0. */
 static inline void bind_id(db_stmt *st, int idx, int64_t id)
