@@ -170,7 +170,8 @@ int cmd_school(int argc, char **argv)
 		fprintf(stderr, "jinyun school add: 需要 --code 和 --name (--code and --name are required)\n");
 		return 2;
 	}
-	if (code && (strlen(code) >= 64 || strlen(name) >= 128))
+	/* list takes neither (a --code alone crashed here on the NULL name) */
+	if ((code && strlen(code) >= 64) || (name && strlen(name) >= 128))
 		return cli_fail("school", "代码或名称过长 (code must be < 64 bytes, name < 128)");
 	jy_err err;
 	err_clear(&err);

@@ -172,6 +172,24 @@ static int setup(void **state)
 	return 0;
 }
 
+/* `jinyun school` with an option its subcommand does not use, or one
+ * missing, is refused with a message (it crashed on a NULL name). */
+static void test_school_cli_refuses_missing_and_stray_options(void **state)
+{
+	(void)state;
+	char args[1400], *o = NULL, *e = NULL;
+	snprintf(args, sizeof args, "school list --db %s --code other", fx.db);
+	assert_int_equal(run(args, NULL, &o, &e), 0);
+	assert_non_null(strstr(o, "外区学校"));
+	free(o);
+	free(e);
+	snprintf(args, sizeof args, "school add --db %s --code only-code", fx.db);
+	assert_int_equal(run(args, NULL, &o, &e), 2);
+	assert_non_null(strstr(e, "--name"));
+	free(o);
+	free(e);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -806,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_export_needs_a_role_and_is_audited),
 		cmocka_unit_test(test_kept_counts_match_a_recount),
 		cmocka_unit_test(test_purge_is_all_or_nothing_and_logged),
+		cmocka_unit_test(test_school_cli_refuses_missing_and_stray_options),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
