@@ -685,8 +685,7 @@ static void test_cli_columns_in_any_order_extra_ignored(void **state)
 	free(b);
 	free(pa);
 	free(pb);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_cli_dated_weekly_series(void **state)
@@ -713,8 +712,7 @@ static void test_cli_dated_weekly_series(void **state)
 	free(err);
 	free(a);
 	free(pa);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void expect_input_error(const char *text, const char *args, const char *where)
@@ -732,8 +730,7 @@ static void expect_input_error(const char *text, const char *args, const char *w
 	free(out);
 	free(err);
 	free(p);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_cli_rejects_bad_input_naming_file_row_column(void **state)

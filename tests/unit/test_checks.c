@@ -59,8 +59,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }

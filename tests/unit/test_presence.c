@@ -145,8 +145,7 @@ static int teardown(void **state)
 {
 	fx *f = *state;
 	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }
@@ -474,8 +473,7 @@ static void test_tracing_staged_equals_full_expansion(void **state)
 	free(iv);
 	presence_model_free(m);
 	store_close(s);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 /* `trace --db` on the Lyon records imported as contacts says exactly what
@@ -557,8 +555,7 @@ static void test_trace_db_matches_contacts_file_on_lyon(void **state)
 	free(err);
 	free(bad);
 	free(rp);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 int main(void)

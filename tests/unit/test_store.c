@@ -44,8 +44,7 @@ static int teardown(void **state)
 {
 	fx *f = *state;
 	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }

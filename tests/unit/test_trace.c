@@ -350,8 +350,7 @@ static void test_trace_generated_presence_matches_reference_with_places(void **s
 		free(path);
 		free(text);
 	}
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_trace_generated_contacts_match_reference(void **state)
@@ -382,8 +381,7 @@ static void test_trace_generated_contacts_match_reference(void **state)
 		free(path);
 		free(text);
 	}
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 /* ------------------------------------------------------ edge cases -- */
