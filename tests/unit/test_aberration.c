@@ -51,20 +51,9 @@ static int close_enough(double got, double want)
 
 static char *ref_path(const char *name)
 {
-	const char *dir = tu_data_dir();
-	if (!dir)
-		return NULL;
-	size_t n = strlen(dir) + strlen(name) + 64;
-	char *p = malloc(n);
-	snprintf(p, n, "%s/r-surveillance/reference_outputs/%s", dir, name);
-	FILE *f = fopen(p, "r");
-	if (!f) {
-		fprintf(stderr, "skipped: %s not found\n", p);
-		free(p);
-		return NULL;
-	}
-	fclose(f);
-	return p;
+	char rel[512];
+	snprintf(rel, sizeof rel, "r-surveillance/reference_outputs/%s", name);
+	return tu_data_file(rel);
 }
 
 static long col_of(const table *t, const char *name)
