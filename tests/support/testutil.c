@@ -253,6 +253,16 @@ void tu_rmtree_free(char *dir)
 	free(dir);
 }
 
+int tu_jinyun(const char *url, const char *args, char **out, char **err)
+{
+	size_t n = strlen(tu_jinyun_bin()) + strlen(args) + strlen(url) + 16;
+	char *cmd = malloc(n);
+	snprintf(cmd, n, "%s %s --db %s", tu_jinyun_bin(), args, url);
+	int rc = tu_run(cmd, NULL, out, err);
+	free(cmd);
+	return rc;
+}
+
 int tu_import(const char *url, const char *dir, const char *kind, const char *name, const char *text)
 {
 	char *p = tu_write_file(dir, name, text, (size_t)-1);

@@ -55,6 +55,9 @@ int tu_run(const char *cmdline, const char *stdin_data, char **out, char **err);
  * out is non-NULL) gets stdout.  Returns the exit status. */
 int tu_run_ok(const char *cmdline, const char *stdin_data, char **out);
 
+/* tu_run of `jinyun ARGS --db url` (args already quoted for the shell). */
+int tu_jinyun(const char *url, const char *args, char **out, char **err);
+
 /* Write text to dir/name and run `jinyun import KIND --db url dir/name`;
  * the exit status (0 on success; the output on stderr otherwise). */
 int tu_import(const char *url, const char *dir, const char *kind, const char *name, const char *text);
