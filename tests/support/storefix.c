@@ -10,12 +10,31 @@
 #include "storefix.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
 #include "util/date.h"
 
 #define CST (8 * 3600)
+
+int sf_open_db(char **dir, char *db, size_t size, const char *dbname, store **s)
+{
+	*dir = tu_tmpdir();
+	if (!*dir)
+		return -1;
+	tu_db(db, size, *dir, dbname);
+	jy_err e;
+	return store_open(db, s, &e) ? -1 : 0;
+}
+
+int sf_free(void *fixture, store *s, char *dir)
+{
+	store_close(s);
+	tu_rmtree_free(dir);
+	free(fixture);
+	return 0;
+}
 
 int sf_open_school(char **dir, char *db, size_t size, const char *dbname, const char *roster_csv,
 		   store **s, int64_t *school)

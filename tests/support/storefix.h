@@ -12,6 +12,14 @@
 
 #include "store/store.h"
 
+/* A fresh directory (*dir, malloc'd) with the empty database dbname in it
+ * (tu_db into db), opened as *s; 0 or -1. */
+int sf_open_db(char **dir, char *db, size_t size, const char *dbname, store **s);
+
+/* The end of a store fixture's teardown: close s, remove dir (tu_rmtree),
+ * free dir and the fixture itself; 0 for cmocka. */
+int sf_free(void *fixture, store *s, char *dir);
+
 /* tu_school (dir, database dbname, roster_csv imported by the binary), then
  * the database opened as *s; *school gets the default school's id.
  * 0, or -1 when a step failed. */

@@ -89,10 +89,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree_free(f->dir);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 typedef struct got {
