@@ -88,14 +88,21 @@ int api_call(int port, const char *method, const char *path, const char *hdrs, c
 	return status;
 }
 
+/* Send a request whose status must be status; the answer in *r. */
+static void request_expecting(int port, const char *method, const char *path, const char *hdrs,
+			      const char *body, int status, httpc_resp *r)
+{
+	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, r), 0);
+	if (r->status != status)
+		fprintf(stderr, "%s %s: %d (want %d) %s\n", method, path, r->status, status, r->body);
+	assert_int_equal(r->status, status);
+}
+
 void api_expect(int port, const char *method, const char *path, const char *hdrs, const char *body,
 		int status)
 {
 	httpc_resp r;
-	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, &r), 0);
-	if (r.status != status)
-		fprintf(stderr, "%s %s: %d (want %d) %s\n", method, path, r.status, status, r.body);
-	assert_int_equal(r.status, status);
+	request_expecting(port, method, path, hdrs, body, status, &r);
 	httpc_free(&r);
 }
 
@@ -103,10 +110,7 @@ cJSON *api_json(int port, const char *method, const char *path, const char *hdrs
 		int expect)
 {
 	httpc_resp r;
-	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, &r), 0);
-	if (r.status != expect)
-		fprintf(stderr, "%s %s: %d (want %d) %s\n", method, path, r.status, expect, r.body);
-	assert_int_equal(r.status, expect);
+	request_expecting(port, method, path, hdrs, body, expect, &r);
 	cJSON *j = cJSON_Parse(r.body);
 	assert_non_null(j);
 	httpc_free(&r);
