@@ -31,13 +31,14 @@ int api_school_start(api_school *s, const char *dbname)
 	static const struct {
 		const char *name, *role, *scope;
 	} users[] = {
-	    {"admin", "admin", NULL},	  {"principal", "principal", NULL},
-	    {"doc", "reporter", NULL},	  {"wang", "logistics", NULL},
-	    {"t1", "teacher", "一班"},	  {"gate", "gate", NULL},
+	    {"admin", "admin", NULL},		{"principal", "principal", NULL},
+	    {"doc", "reporter", NULL},		{"wang", "logistics", NULL},
+	    {"t1", "teacher", "一班"},		{"gate", "gate", NULL},
 	    {"district", "district", "北碚区"},
 	};
 	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
-		if (tu_user_add(s->db, users[i].name, users[i].role, users[i].scope, "password-123"))
+		if (tu_user_add(s->db, users[i].name, users[i].role, users[i].scope,
+				"password-123"))
 			return -1;
 	if (test_server_start(&s->srv, s->db))
 		return -1;
@@ -76,7 +77,8 @@ int api_call(int port, const char *method, const char *path, const char *hdrs, c
 	     cJSON **out)
 {
 	httpc_resp r;
-	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, &r), 0);
+	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, &r),
+			 0);
 	int status = r.status;
 	if (out) {
 		*out = cJSON_Parse(r.body);
@@ -92,9 +94,11 @@ int api_call(int port, const char *method, const char *path, const char *hdrs, c
 static void request_expecting(int port, const char *method, const char *path, const char *hdrs,
 			      const char *body, int status, httpc_resp *r)
 {
-	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, r), 0);
+	assert_int_equal(httpc_request(port, method, path, hdrs, body, body ? strlen(body) : 0, r),
+			 0);
 	if (r->status != status)
-		fprintf(stderr, "%s %s: %d (want %d) %s\n", method, path, r->status, status, r->body);
+		fprintf(stderr, "%s %s: %d (want %d) %s\n", method, path, r->status, status,
+			r->body);
 	assert_int_equal(r->status, status);
 }
 

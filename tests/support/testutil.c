@@ -263,7 +263,8 @@ int tu_jinyun(const char *url, const char *args, char **out, char **err)
 	return rc;
 }
 
-int tu_import(const char *url, const char *dir, const char *kind, const char *name, const char *text)
+int tu_import(const char *url, const char *dir, const char *kind, const char *name,
+	      const char *text)
 {
 	char *p = tu_write_file(dir, name, text, (size_t)-1);
 	if (!p)
@@ -281,8 +282,8 @@ int tu_user_add(const char *url, const char *name, const char *role, const char 
 		const char *password)
 {
 	char cmd[2048], pw[256];
-	snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s", tu_jinyun_bin(), url,
-		 name, role, scope ? " --scope '" : "", scope ? scope : "", scope ? "'" : "");
+	snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s", tu_jinyun_bin(),
+		 url, name, role, scope ? " --scope '" : "", scope ? scope : "", scope ? "'" : "");
 	snprintf(pw, sizeof pw, "%s\n", password);
 	return tu_run_ok(cmd, pw, NULL);
 }

@@ -60,7 +60,8 @@ int tu_jinyun(const char *url, const char *args, char **out, char **err);
 
 /* Write text to dir/name and run `jinyun import KIND --db url dir/name`;
  * the exit status (0 on success; the output on stderr otherwise). */
-int tu_import(const char *url, const char *dir, const char *kind, const char *name, const char *text);
+int tu_import(const char *url, const char *dir, const char *kind, const char *name,
+	      const char *text);
 
 /* Run `jinyun user add --db url --name name --role role [--scope scope]`
  * with password on stdin; the exit status. */

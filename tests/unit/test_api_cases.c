@@ -97,7 +97,8 @@ static int setup(void **state)
 	for (int i = 0; i < 3; i++)
 		fx.own[i] = num(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "items"), i), "id");
 	cJSON_Delete(p);
-	p = api_json(fx.srv.port, "GET", "/api/people?kind=student&limit=1", fx.reporter, NULL, 200);
+	p = api_json(fx.srv.port, "GET", "/api/people?kind=student&limit=1", fx.reporter, NULL,
+		     200);
 	fx.other = num(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "items"), 0), "id");
 	cJSON_Delete(p);
 	assert_true(fx.other != fx.own[0]);
@@ -142,7 +143,8 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 {
 	(void)state;
 	assert_int_equal(status_of("POST", "/api/cases", fx.reporter, "{\"person_id\":1,\"code\":\"plague\"}"), 400);
-	cJSON *e = api_json(fx.srv.port, "POST", "/api/cases", fx.reporter, "{\"person_id\":1,\"code\":\"plague\"}", 400);
+	cJSON *e = api_json(fx.srv.port, "POST", "/api/cases", fx.reporter,
+			    "{\"person_id\":1,\"code\":\"plague\"}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "code");
 	cJSON_Delete(e);
 	char body[300];
@@ -178,8 +180,9 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 	e = api_json(fx.srv.port, "POST", path, fx.reporter, "{\"from\":\"yesterday\"}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "from");
 	cJSON_Delete(e);
-	cJSON *t = api_json(fx.srv.port, "POST", path, fx.reporter,
-			"{\"from\":\"2020-05-12\",\"to\":\"2020-05-19\",\"hops\":2,\"min_duration\":900}", 200);
+	cJSON *t = api_json(
+	    fx.srv.port, "POST", path, fx.reporter,
+	    "{\"from\":\"2020-05-12\",\"to\":\"2020-05-19\",\"hops\":2,\"min_duration\":900}", 200);
 	const cJSON *contacts = cJSON_GetObjectItem(t, "contacts");
 	const cJSON *places = cJSON_GetObjectItem(t, "places");
 	int n = cJSON_GetArraySize(contacts);
@@ -264,7 +267,9 @@ static void test_isolation_room_and_handover(void **state)
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "name");
 	cJSON_Delete(e);
 	assert_int_equal(status_of("POST", path, fx.principal, "{\"to\":\"parent\",\"name\":\"家长\"}"), 403);
-	cJSON *h = api_json(fx.srv.port, "POST", path, fx.reporter, "{\"to\":\"hospital\",\"name\":\"北碚区人民医院\",\"note\":\"120 转运\"}", 200);
+	cJSON *h = api_json(
+	    fx.srv.port, "POST", path, fx.reporter,
+	    "{\"to\":\"hospital\",\"name\":\"北碚区人民医院\",\"note\":\"120 转运\"}", 200);
 	assert_string_equal(str(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "stay"), "handover"), "to"), "hospital");
 	cJSON_Delete(h);
 	assert_int_equal(status_of("POST", path, fx.reporter, "{\"to\":\"parent\",\"name\":\"x\"}"), 409);
@@ -327,7 +332,8 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	assert_int_equal(status_of("POST", path, fx.teacher, "{}"), 403);
 	/* The teacher's daily check; a bad symptom names the field. */
 	snprintf(path, sizeof path, "/api/followups/%lld/checks", (long long)mine);
-	cJSON *e = api_json(fx.srv.port, "POST", path, fx.teacher, "{\"symptoms\":[\"sneezing\"]}", 400);
+	cJSON *e =
+	    api_json(fx.srv.port, "POST", path, fx.teacher, "{\"symptoms\":[\"sneezing\"]}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "symptoms");
 	cJSON_Delete(e);
 	e = api_json(fx.srv.port, "POST", path, fx.teacher, "{\"date\":\"2020-01-01\"}", 400);
@@ -350,7 +356,8 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "checked_today")));
 	cJSON_Delete(j);
 	assert_int_equal(status_of("GET", "/api/report/0000000000000000000000000000000000000000000000000000000000000000", NULL, NULL), 404);
-	j = api_json(fx.srv.port, "POST", rpath, NULL, "{\"temperature\":38.4,\"symptoms\":\"发热、皮疹\"}", 200);
+	j = api_json(fx.srv.port, "POST", rpath, NULL,
+		     "{\"temperature\":38.4,\"symptoms\":\"发热、皮疹\"}", 200);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "symptomatic")));
 	cJSON_Delete(j);
 	/* The doctor makes the contact a suspected case with one action. */
@@ -397,7 +404,8 @@ static void test_timeline_presence_and_audit(void **state)
 	int64_t hall = first ? num(first, "id") : 0;
 	cJSON_Delete(pl);
 	if (!hall) {
-		pl = api_json(fx.srv.port, "GET", "/api/places?kind=playground", fx.admin, NULL, 200);
+		pl = api_json(fx.srv.port, "GET", "/api/places?kind=playground", fx.admin, NULL,
+			      200);
 		hall = num(cJSON_GetArrayItem(cJSON_GetObjectItem(pl, "items"), 0), "id");
 		cJSON_Delete(pl);
 	}
@@ -407,7 +415,8 @@ static void test_timeline_presence_and_audit(void **state)
 	assert_int_equal(status_of("POST", "/api/presence", fx.teacher, body), 403);
 	cJSON *j = api_json(fx.srv.port, "POST", "/api/presence", fx.reporter, body, 201);
 	cJSON_Delete(j);
-	j = api_json(fx.srv.port, "POST", "/api/presence", fx.reporter, "{\"place_id\":1,\"start\":10,\"end\":5,\"people\":[1]}", 400);
+	j = api_json(fx.srv.port, "POST", "/api/presence", fx.reporter,
+		     "{\"place_id\":1,\"start\":10,\"end\":5,\"people\":[1]}", 400);
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/people/%lld/timeline?from=2020-05-12&to=2020-05-19", (long long)fx.own[0]);
 	j = api_json(fx.srv.port, "GET", path, fx.principal, NULL, 200);
@@ -447,7 +456,8 @@ static void test_disease_settings_are_data(void **state)
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 10);
 	cJSON_Delete(j);
 	assert_int_equal(status_of("PUT", "/api/diseases/measles", fx.reporter, "{\"monitor_days\":30}"), 403);
-	j = api_json(fx.srv.port, "PUT", "/api/diseases/measles", fx.admin, "{\"monitor_days\":30,\"same_dorm\":false}", 200);
+	j = api_json(fx.srv.port, "PUT", "/api/diseases/measles", fx.admin,
+		     "{\"monitor_days\":30,\"same_dorm\":false}", 200);
 	const cJSON *st = cJSON_GetObjectItem(j, "setting");
 	assert_int_equal(num(st, "monitor_days"), 30);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(st, "same_dorm")));

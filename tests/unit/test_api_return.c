@@ -76,7 +76,8 @@ static int setup(void **state)
 		{ "teacher2", "teacher", "二班" }, { "gate", "gate", NULL },
 	};
 	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
-		if (tu_user_add(fx.db, users[i].name, users[i].role, users[i].scope, "secret-pass-1"))
+		if (tu_user_add(fx.db, users[i].name, users[i].role, users[i].scope,
+				"secret-pass-1"))
 			return -1;
 	char *out = NULL;
 	snprintf(cmd, sizeof cmd, "%s device add --db %s --name 东门1号 --gate 东门", tu_jinyun_bin(), fx.db);
@@ -223,7 +224,8 @@ static void test_gate_reading_contract(void **state)
 	j = api_json(fx.srv.port, "GET", "/api/gate/readings?date=2020-05-12", admin, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 5);
 	cJSON_Delete(j);
-	j = api_json(fx.srv.port, "GET", "/api/gate/observations?date=2020-05-12", admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/gate/observations?date=2020-05-12", admin, NULL,
+		     200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 3);
 	int64_t obs = (int64_t)cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0), "id")->valuedouble;
 	cJSON_Delete(j);
@@ -244,12 +246,14 @@ static void test_gate_reading_contract(void **state)
 	snprintf(path, sizeof path, "/api/gate/observations/%lld/end", (long long)obs);
 	status_is("POST", path, gate, "{\"outcome\":\"released\"}", 403);
 	status_is("POST", path, reporter, "{\"outcome\":\"maybe\"}", 400);
-	j = api_json(fx.srv.port, "POST", path, reporter, "{\"outcome\":\"sent_home\",\"note\":\"家长接回\"}", 200);
+	j = api_json(fx.srv.port, "POST", path, reporter,
+		     "{\"outcome\":\"sent_home\",\"note\":\"家长接回\"}", 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "observation"), "outcome")->valuestring, "sent_home");
 	cJSON_Delete(j);
 	status_is("POST", path, reporter, "{\"outcome\":\"released\"}", 409);
 	/* The gate monitor: gate staff see the day's readings and counts. */
-	j = api_json(fx.srv.port, "GET", "/api/gate/readings?date=2020-05-12&latest=2", gate, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/gate/readings?date=2020-05-12&latest=2", gate, NULL,
+		     200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "counts"), "refuse")->valuedouble >= 1);
 	cJSON_Delete(j);
@@ -259,7 +263,8 @@ static void test_gate_reading_contract(void **state)
 	status_is("GET", "/api/gate/readings", teacher, NULL, 403);
 	/* Devices: the admin registers one over HTTP and it works at once. */
 	status_is("POST", "/api/gate/devices", reporter, "{\"name\":\"西门\",\"gate\":\"西门\"}", 403);
-	j = api_json(fx.srv.port, "POST", "/api/gate/devices", admin, "{\"name\":\"西门1号\",\"gate\":\"西门\"}", 201);
+	j = api_json(fx.srv.port, "POST", "/api/gate/devices", admin,
+		     "{\"name\":\"西门1号\",\"gate\":\"西门\"}", 201);
 	char token[80];
 	snprintf(token, sizeof token, "%s", cJSON_GetObjectItem(j, "token")->valuestring);
 	cJSON_Delete(j);
@@ -359,8 +364,10 @@ static void test_teacher_enters_and_corrects_declarations(void **state)
 	login("gate", gate, sizeof gate);
 	int64_t s01 = person_id(admin, "S01"), s04 = person_id(admin, "S04");
 	snprintf(path, sizeof path, "/api/people/%lld/declarations", (long long)s01);
-	cJSON *j = api_json(fx.srv.port, "POST", path, teacher,
-			"{\"items\":[{\"kind\":\"contact\",\"date_from\":\"2020-05-09\",\"note\":\"同车\"}]}", 201);
+	cJSON *j = api_json(
+	    fx.srv.port, "POST", path, teacher,
+	    "{\"items\":[{\"kind\":\"contact\",\"date_from\":\"2020-05-09\",\"note\":\"同车\"}]}",
+	    201);
 	int64_t id = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
@@ -368,7 +375,10 @@ static void test_teacher_enters_and_corrects_declarations(void **state)
 			id = (int64_t)cJSON_GetObjectItem(it, "id")->valuedouble;
 	assert_true(id > 0);
 	cJSON_Delete(j);
-	j = api_json(fx.srv.port, "POST", path, teacher, "{\"items\":[{\"kind\":\"health\",\"date_from\":\"2020-05-09\",\"temperature\":51}]}", 400);
+	j = api_json(
+	    fx.srv.port, "POST", path, teacher,
+	    "{\"items\":[{\"kind\":\"health\",\"date_from\":\"2020-05-09\",\"temperature\":51}]}",
+	    400);
 	assert_string_equal(api_error_field(j), "items[0].temperature");
 	cJSON_Delete(j);
 	status_is("GET", path, gate, NULL, 403);
@@ -405,7 +415,8 @@ static void test_overview_and_the_names_behind_each_number(void **state)
 	login("teacher", teacher, sizeof teacher);
 	login("gate", gate, sizeof gate);
 	login("admin", admin, sizeof admin);
-	cJSON *j = api_json(fx.srv.port, "GET", "/api/return/overview?date=2020-05-12", principal, NULL, 200);
+	cJSON *j = api_json(fx.srv.port, "GET", "/api/return/overview?date=2020-05-12", principal,
+			    NULL, 200);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "plan")));
 	const cJSON *b1 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "batches"), 0);
 	assert_string_equal(cJSON_GetObjectItem(b1, "batch")->valuestring, "第一批");
@@ -436,14 +447,16 @@ static void test_overview_and_the_names_behind_each_number(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	cJSON_Delete(j);
 	status_is("POST", "/api/return/batches", principal, "{\"batch\":\"第三批\",\"class\":\"二班\",\"return_date\":\"2020-05-26\"}", 403);
-	j = api_json(fx.srv.port, "GET", "/api/return/screening?date=2020-05-12&status=hold", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/screening?date=2020-05-12&status=hold",
+		     principal, NULL, 200);
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 1);
 	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
 	assert_true(cJSON_IsArray(cJSON_GetObjectItem(first, "reasons")));
 	assert_true(cJSON_GetObjectItem(first, "risk_version")->valuedouble > 0);
 	cJSON_Delete(j);
 	status_is("POST", "/api/return/screening", principal, "{\"date\":\"2020-05-12\"}", 403);
-	j = api_json(fx.srv.port, "POST", "/api/return/screening", admin, "{\"date\":\"2020-05-19\"}", 200);
+	j = api_json(fx.srv.port, "POST", "/api/return/screening", admin,
+		     "{\"date\":\"2020-05-19\"}", 200);
 	assert_int_equal(cJSON_GetObjectItem(j, "people")->valueint, 2);
 	cJSON_Delete(j);
 }
@@ -462,7 +475,8 @@ static void test_only_the_reporter_lifts_a_hold(void **state)
 	cJSON *j = api_json(fx.srv.port, "POST", path, reporter, "{\"action\":\"a note\"}", 400);
 	assert_string_equal(api_error_field(j), "action");
 	cJSON_Delete(j);
-	j = api_json(fx.srv.port, "POST", path, reporter, "{\"action\":\"doctor_note\",\"note\":\"北碚区人民医院\"}", 201);
+	j = api_json(fx.srv.port, "POST", path, reporter,
+		     "{\"action\":\"doctor_note\",\"note\":\"北碚区人民医院\"}", 201);
 	const cJSON *s = cJSON_GetObjectItem(j, "screening");
 	assert_string_equal(cJSON_GetObjectItem(s, "status")->valuestring, "cleared");
 	assert_non_null(strstr(cJSON_GetArrayItem(cJSON_GetObjectItem(s, "reasons"), 0)->valuestring, "已解除"));
@@ -496,7 +510,9 @@ static void test_risk_regions_and_rules_are_data_under_the_policy(void **state)
 			   "{\"region\":\"黑龙江省/哈尔滨市\",\"level\":\"medium\",\"valid_from\":\"2020-04-10\",\"valid_to\":\"2020-05-31\"}]}";
 	status_is("PUT", "/api/risk-regions", teacher, list, 403);
 	j = api_json(fx.srv.port, "PUT", "/api/risk-regions", admin,
-		 "{\"items\":[{\"region\":\"湖北省\",\"level\":\"severe\",\"valid_from\":\"2020-01-20\"}]}", 400);
+		     "{\"items\":[{\"region\":\"湖北省\",\"level\":\"severe\",\"valid_from\":"
+		     "\"2020-01-20\"}]}",
+		     400);
 	assert_string_equal(api_error_field(j), "items[0].level");
 	cJSON_Delete(j);
 	j = api_json(fx.srv.port, "PUT", "/api/risk-regions", admin, list, 201);
@@ -514,7 +530,8 @@ static void test_risk_regions_and_rules_are_data_under_the_policy(void **state)
 	cJSON_Delete(j);
 	char old[64];
 	snprintf(old, sizeof old, "/api/risk-regions?version=%lld", (long long)v1);
-	j = api_json(fx.srv.port, "GET", old, admin, NULL, 200); /* the old list is kept as it was */
+	j = api_json(fx.srv.port, "GET", old, admin, NULL,
+		     200); /* the old list is kept as it was */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	cJSON_Delete(j);
 	j = api_json(fx.srv.port, "GET", "/api/risk-regions/versions", admin, NULL, 200);
@@ -529,14 +546,17 @@ static void test_risk_regions_and_rules_are_data_under_the_policy(void **state)
 	snprintf(path, sizeof path, "/api/screen-rules/%lld", (long long)rid);
 	status_is("PUT", path, admin, "{\"threshold\":37.5}", 403);
 	status_is("POST", "/api/screen-rules", teacher, "{}", 403);
-	j = api_json(fx.srv.port, "POST", "/api/screen-rules", admin, "{\"kind\":\"stay_region\",\"region\":\"\",\"status\":\"monitor\"}", 400);
+	j = api_json(fx.srv.port, "POST", "/api/screen-rules", admin,
+		     "{\"kind\":\"stay_region\",\"region\":\"\",\"status\":\"monitor\"}", 400);
 	assert_string_equal(api_error_field(j), "region");
 	cJSON_Delete(j);
 	j = api_json(fx.srv.port, "POST", "/api/screen-rules", admin,
-		 "{\"kind\":\"stay_region\",\"region\":\"湖北省\",\"status\":\"monitor\",\"name_zh\":\"来自湖北：健康管理\","
-		 "\"name_en\":\"From Hubei: health management\",\"reason_zh\":\"在{region} 停留 {from} 至 {to},返校后健康管理\","
-		 "\"reason_en\":\"stayed in {region} {from}..{to}: health management\"}",
-		 201);
+		     "{\"kind\":\"stay_region\",\"region\":\"湖北省\",\"status\":\"monitor\","
+		     "\"name_zh\":\"来自湖北：健康管理\","
+		     "\"name_en\":\"From Hubei: health management\",\"reason_zh\":\"在{region} "
+		     "停留 {from} 至 {to},返校后健康管理\","
+		     "\"reason_en\":\"stayed in {region} {from}..{to}: health management\"}",
+		     201);
 	int64_t mine = (int64_t)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "rule"), "id")->valuedouble;
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "rule"), "district")));
 	cJSON_Delete(j);
@@ -559,25 +579,35 @@ static void test_students_who_cannot_return_and_key_groups(void **state)
 	status_is("POST", "/api/people", admin,
 		  "{\"number\":\"T001\",\"name\":\"王老师\",\"gender\":\"女\",\"kind\":\"staff\",\"position\":\"数学教师\"}", 201);
 	status_is("POST", "/api/return/not-returned", teacher, "{\"number\":\"S05\",\"reason\":\"travel\"}", 403);
-	cJSON *j = api_json(fx.srv.port, "POST", "/api/return/not-returned", teacher2, "{\"number\":\"S05\",\"reason\":\"holiday\"}", 400);
+	cJSON *j = api_json(fx.srv.port, "POST", "/api/return/not-returned", teacher2,
+			    "{\"number\":\"S05\",\"reason\":\"holiday\"}", 400);
 	assert_string_equal(api_error_field(j), "reason");
 	cJSON_Delete(j);
 	j = api_json(fx.srv.port, "POST", "/api/return/not-returned", teacher2,
-		 "{\"number\":\"S05\",\"reason\":\"quarantine\",\"detail\":\"居家隔离至5月25日\",\"expected_date\":\"2020-05-26\"}", 201);
+		     "{\"number\":\"S05\",\"reason\":\"quarantine\",\"detail\":"
+		     "\"居家隔离至5月25日\",\"expected_date\":\"2020-05-26\"}",
+		     201);
 	int64_t id = (int64_t)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "not_returned"), "id")->valuedouble;
 	cJSON_Delete(j);
 	char path[128];
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld/sessions", (long long)id);
 	status_is("POST", path, teacher2, "{\"date\":\"2020-05-20\",\"minutes\":40}", 409); /* no plan yet */
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld/plan", (long long)id);
-	j = api_json(fx.srv.port, "PUT", path, teacher2, "{\"tutor_no\":\"S01\",\"plan\":\"线上辅导\"}", 400);
+	j = api_json(fx.srv.port, "PUT", path, teacher2,
+		     "{\"tutor_no\":\"S01\",\"plan\":\"线上辅导\"}", 400);
 	assert_string_equal(api_error_field(j), "tutor_no");
 	cJSON_Delete(j);
-	j = api_json(fx.srv.port, "PUT", path, teacher2, "{\"tutor_no\":\"T001\",\"plan\":\"每周二、四线上辅导数学\",\"sessions_planned\":6}", 200);
+	j = api_json(
+	    fx.srv.port, "PUT", path, teacher2,
+	    "{\"tutor_no\":\"T001\",\"plan\":\"每周二、四线上辅导数学\",\"sessions_planned\":6}",
+	    200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "plan"), "tutor")->valuestring, "王老师");
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld/sessions", (long long)id);
-	j = api_json(fx.srv.port, "POST", path, teacher2, "{\"date\":\"2020-05-20\",\"minutes\":40,\"topic\":\"函数\",\"progress\":\"完成第一章\"}", 201);
+	j = api_json(fx.srv.port, "POST", path, teacher2,
+		     "{\"date\":\"2020-05-20\",\"minutes\":40,\"topic\":\"函数\",\"progress\":"
+		     "\"完成第一章\"}",
+		     201);
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "plan"), "sessions_done")->valueint, 1);
 	cJSON_Delete(j);
 	j = api_json(fx.srv.port, "GET", "/api/return/not-returned?open=1", principal, NULL, 200);
@@ -586,7 +616,8 @@ static void test_students_who_cannot_return_and_key_groups(void **state)
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "tutoring"), "sessions_planned")->valueint, 6);
 	cJSON_Delete(j);
 	/* The overview counts S05 as not returned, with the reason. */
-	j = api_json(fx.srv.port, "GET", "/api/return/overview?date=2020-05-19", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/overview?date=2020-05-19", principal, NULL,
+		     200);
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "total"), "not_returned_by"), "quarantine")->valueint, 1);
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld", (long long)id);
@@ -601,7 +632,9 @@ static void test_students_who_cannot_return_and_key_groups(void **state)
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/return/key-groups/%lld", (long long)s01);
 	status_is("PUT", path, teacher, "{\"group\":\"frontline_child\",\"carer_no\":\"T001\"}", 403);
-	j = api_json(fx.srv.port, "PUT", path, principal, "{\"group\":\"frontline_child\",\"carer_no\":\"T001\",\"note\":\"每周谈心一次\"}", 200);
+	j = api_json(
+	    fx.srv.port, "PUT", path, principal,
+	    "{\"group\":\"frontline_child\",\"carer_no\":\"T001\",\"note\":\"每周谈心一次\"}", 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "key_group"), "carer"), "name")->valuestring, "王老师");
 	cJSON_Delete(j);
 }

@@ -50,7 +50,9 @@ static int upload(const char *path, const char *cookie, const char *data, size_t
 static double people_total(void)
 {
 	cJSON *j = NULL;
-	assert_int_equal(api_call(fx.srv.port, "GET", "/api/people?kind=student&total=1&limit=1", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/people?kind=student&total=1&limit=1",
+				  fx.admin, NULL, &j),
+			 200);
 	double n = cJSON_GetObjectItem(j, "total")->valuedouble;
 	cJSON_Delete(j);
 	return n;
@@ -66,7 +68,8 @@ static void test_a_bad_row_answers_the_error_table_and_writes_nothing(void **sta
 				  "S09,孙九,X,2019级,一班,A101,13800000009\n";
 	cJSON *j = NULL;
 	assert_int_equal(upload("/api/imports/roster?filename=new.csv", fx.admin, bad, strlen(bad), &j), 400);
-	assert_string_equal(cJSON_GetObjectItem(api_get(j, "error"), "code")->valuestring, "import_refused");
+	assert_string_equal(cJSON_GetObjectItem(api_get(j, "error"), "code")->valuestring,
+			    "import_refused");
 	const cJSON *errors = api_get(j, "errors");
 	assert_int_equal(cJSON_GetArraySize(errors), 1);
 	const cJSON *e = cJSON_GetArrayItem(errors, 0);
@@ -123,12 +126,15 @@ static void test_who_may_import_and_export(void **state)
 	static const char csv[] = "学号,姓名,性别,年级,班级,宿舍,监护人电话\n";
 	const char *no[] = { fx.teacher, fx.gate, fx.logistics, fx.principal, fx.district };
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-		api_expect(fx.srv.port, "POST", "/api/imports/roster?filename=a.csv", no[i], csv, 403);
+		api_expect(fx.srv.port, "POST", "/api/imports/roster?filename=a.csv", no[i], csv,
+			   403);
 	api_expect(fx.srv.port, "POST", "/api/imports/roster?filename=a.csv", NULL, csv, 401);
 	/* Batches are the admin's only; risk regions the admin's and the district's. */
-	api_expect(fx.srv.port, "POST", "/api/imports/batches?filename=b.csv", fx.reporter, "batch,class,return_date\n", 403);
+	api_expect(fx.srv.port, "POST", "/api/imports/batches?filename=b.csv", fx.reporter,
+		   "batch,class,return_date\n", 403);
 	const char *risk = "region,level,valid_from,valid_to\n湖北省/武汉市,high,2020-01-01,2020-12-31\n";
-	api_expect(fx.srv.port, "POST", "/api/imports/risk-regions?filename=r.csv", fx.district, risk, 200);
+	api_expect(fx.srv.port, "POST", "/api/imports/risk-regions?filename=r.csv", fx.district,
+		   risk, 200);
 	api_expect(fx.srv.port, "POST", "/api/imports/nothing?filename=a.csv", fx.admin, csv, 404);
 	const char *nox[] = { fx.teacher, fx.gate, fx.logistics, fx.district };
 	for (size_t i = 0; i < sizeof nox / sizeof nox[0]; i++)
@@ -282,8 +288,10 @@ static void test_contact_records_and_the_calendar(void **state)
 	assert_int_equal(api_get(j, "rows")->valueint, 2);
 	assert_int_equal(api_get(j, "resolution")->valueint, 30);
 	cJSON_Delete(j);
-	api_expect(fx.srv.port, "POST", "/api/imports/contacts?filename=c.txt&resolution=0", fx.reporter, good, 400);
-	api_expect(fx.srv.port, "POST", "/api/imports/contacts?filename=c.txt", fx.principal, good, 403);
+	api_expect(fx.srv.port, "POST", "/api/imports/contacts?filename=c.txt&resolution=0",
+		   fx.reporter, good, 400);
+	api_expect(fx.srv.port, "POST", "/api/imports/contacts?filename=c.txt", fx.principal, good,
+		   403);
 
 	/* The school calendar: a bad kind names its row; a good file sets the days. */
 	static const char cal_bad[] = "date,kind,note\n2026-10-01,holiday,国庆\n2026-10-02,vacation,\n";
@@ -292,7 +300,9 @@ static void test_contact_records_and_the_calendar(void **state)
 	assert_int_equal(api_get(e, "row")->valueint, 3);
 	assert_string_equal(api_get(e, "column")->valuestring, "kind");
 	cJSON_Delete(j);
-	assert_int_equal(api_call(fx.srv.port, "GET", "/api/calendar?from=2026-10-01&to=2026-10-02", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/calendar?from=2026-10-01&to=2026-10-02",
+				  fx.admin, NULL, &j),
+			 200);
 	char *text = cJSON_PrintUnformatted(j);
 	assert_null(strstr(text, "holiday"));
 	free(text);
@@ -301,7 +311,9 @@ static void test_contact_records_and_the_calendar(void **state)
 	assert_int_equal(upload("/api/imports/calendar?filename=cal.csv", fx.admin, cal, strlen(cal), &j), 200);
 	assert_int_equal(api_get(j, "rows")->valueint, 1);
 	cJSON_Delete(j);
-	assert_int_equal(api_call(fx.srv.port, "GET", "/api/calendar?from=2026-10-01&to=2026-10-02", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/calendar?from=2026-10-01&to=2026-10-02",
+				  fx.admin, NULL, &j),
+			 200);
 	text = cJSON_PrintUnformatted(j);
 	assert_non_null(strstr(text, "\"date\":\"2026-10-01\",\"kind\":\"holiday\""));
 	free(text);
@@ -312,7 +324,8 @@ static void test_imports_and_exports_are_audited(void **state)
 {
 	(void)state;
 	cJSON *j = NULL;
-	assert_int_equal(api_call(fx.srv.port, "GET", "/api/audit?limit=200", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/audit?limit=200", fx.admin, NULL, &j),
+			 200);
 	int imports = 0, refused = 0, exports = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, api_get(j, "items"))

@@ -201,7 +201,8 @@ static void test_cases_from_alert_once_per_person(void **state)
 	assert_string_equal(c.code, "hfmd");
 	assert_string_equal(c.classification, "suspected");
 	assert_int_equal(c.alert_id, aid);
-	assert_int_equal(c.onset_at, sf_at(c.person_id == f->p[0] ? "2020-05-18" : "2020-05-19", 0));
+	assert_int_equal(c.onset_at,
+			 sf_at(c.person_id == f->p[0] ? "2020-05-18" : "2020-05-19", 0));
 	/* Again: nothing new. */
 	assert_int_equal(cases_from_alert(f->s, aid, 0, ids, 4, &n, &existing, &e), 0);
 	assert_int_equal(n, 0);
@@ -373,7 +374,8 @@ static void test_timeline_in_time_order(void **state)
 	err_clear(&e);
 	int64_t k = open_case(f, 0, "varicella", "confirmed", sf_at("2020-05-20", 600));
 	int64_t stay;
-	assert_int_equal(cases_isolate(f->s, k, f->obs, sf_at("2020-05-20", 660), "", "", 0, &stay, &e), 0);
+	assert_int_equal(
+	    cases_isolate(f->s, k, f->obs, sf_at("2020-05-20", 660), "", "", 0, &stay, &e), 0);
 	health_event_rec ev;
 	memset(&ev, 0, sizeof ev);
 	ev.school_id = f->school;
@@ -400,7 +402,9 @@ static void test_timeline_in_time_order(void **state)
 	int outcome;
 	assert_int_equal(store_declaration_upsert(f->s, &d, &did, &outcome, &e), 0);
 	cJSON *items;
-	assert_int_equal(timeline_person(f->s, f->p[0], sf_at("2020-05-18", 0), sf_at("2020-05-21", 0), &items, &e), 0);
+	assert_int_equal(timeline_person(f->s, f->p[0], sf_at("2020-05-18", 0),
+					 sf_at("2020-05-21", 0), &items, &e),
+			 0);
 	assert_true(has_kind(items, "declaration"));
 	assert_true(has_kind(items, "presence"));
 	assert_true(has_kind(items, "case"));
@@ -417,7 +421,8 @@ static void test_timeline_in_time_order(void **state)
 		if (!strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, "presence")) {
 			clinic |= !strcmp(src->valuestring, "clinic");
 			/* isolated from 05-20 11:00: no class presence after */
-			class_after_isolation |= !strcmp(src->valuestring, "timetable") && t >= sf_at("2020-05-20", 660);
+			class_after_isolation |=
+			    !strcmp(src->valuestring, "timetable") && t >= sf_at("2020-05-20", 660);
 		}
 	}
 	assert_true(clinic);

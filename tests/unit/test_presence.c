@@ -171,13 +171,16 @@ static void test_presence_timetable_dorm_and_absence(void **state)
 	/* 二班 lunches in the same zone at the same time. */
 	assert_true(has(&g, f->p[4], f->zone, sf_at("2020-05-18", 705), sf_at("2020-05-18", 730)));
 	/* S02 was absent Monday: no class and no dorm night before it ... */
-	assert_false(has(&g, f->p[1], f->room1, sf_at("2020-05-18", 480), sf_at("2020-05-18", 525)));
-	assert_false(has(&g, f->p[1], a101, sf_at("2020-05-17", 22 * 60), sf_at("2020-05-18", 390)));
+	assert_false(
+	    has(&g, f->p[1], f->room1, sf_at("2020-05-18", 480), sf_at("2020-05-18", 525)));
+	assert_false(
+	    has(&g, f->p[1], a101, sf_at("2020-05-17", 22 * 60), sf_at("2020-05-18", 390)));
 	/* ... but present (no check) on Friday, and the night before. */
 	assert_true(has(&g, f->p[1], f->room1, sf_at("2020-05-22", 480), sf_at("2020-05-22", 525)));
 	assert_true(has(&g, f->p[1], a101, sf_at("2020-05-21", 22 * 60), sf_at("2020-05-22", 390)));
 	/* No dorm on Friday night, nothing at the weekend; a day student has no dorm. */
-	assert_false(has(&g, f->p[0], a101, sf_at("2020-05-22", 22 * 60), sf_at("2020-05-23", 390)));
+	assert_false(
+	    has(&g, f->p[0], a101, sf_at("2020-05-22", 22 * 60), sf_at("2020-05-23", 390)));
 	/* S03 (day student): Monday 3 sessions + Friday 1 = 4 intervals; staff: none. */
 	assert_int_equal(count_person(&g, f->p[2]), 4);
 	assert_int_equal(count_person(&g, f->p[7]), 0);
@@ -198,8 +201,10 @@ static void test_presence_timetable_dorm_and_absence(void **state)
 	g.m = m;
 	g.n = 0;
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
-	assert_false(has(&g, f->p[1], f->room1, sf_at("2020-05-22", 480), sf_at("2020-05-22", 525)));
-	assert_false(has(&g, f->p[1], a101, sf_at("2020-05-21", 22 * 60), sf_at("2020-05-22", 390)));
+	assert_false(
+	    has(&g, f->p[1], f->room1, sf_at("2020-05-22", 480), sf_at("2020-05-22", 525)));
+	assert_false(
+	    has(&g, f->p[1], a101, sf_at("2020-05-21", 22 * 60), sf_at("2020-05-22", 390)));
 	presence_model_free(m);
 }
 
@@ -210,8 +215,10 @@ static void test_presence_adhoc_events_and_import_errors(void **state)
 	err_clear(&e);
 	/* An assembly: S03 and the teacher in the hall on Saturday. */
 	int64_t people[2] = { f->p[2], f->p[7] };
-	assert_int_equal(presence_add(f->s, f->school, f->hall, sf_at("2020-05-23", 600), sf_at("2020-05-23", 660),
-				      people, 2, "开学典礼", "api", 0, &e), 0);
+	assert_int_equal(presence_add(f->s, f->school, f->hall, sf_at("2020-05-23", 600),
+				      sf_at("2020-05-23", 660), people, 2, "开学典礼", "api", 0,
+				      &e),
+			 0);
 	/* Bad input is refused, naming the field. */
 	assert_int_equal(presence_add(f->s, f->school, f->hall, 100, 50, people, 2, "", "api", 0, &e), JY_EINVAL);
 	assert_string_equal(e.column, "end");

@@ -261,7 +261,8 @@ static void test_screen_json_contract_and_risk_version_is_recorded(void **state)
 	assert_int_equal(v1, v2);
 	store_close(s);
 	assert_int_equal(tu_import(f->db, f->dir, "risk-regions", "risk2.csv",
-				   "region,level,valid_from,valid_to\n北京市,high,2020-04-01,\n"), 0);
+				   "region,level,valid_from,valid_to\n北京市,high,2020-04-01,\n"),
+			 0);
 	s = open_store(f);
 	jy_err err;
 	assert_int_equal(screening_status(s, sc.id, s03, "2020-05-12", 1, &r, &err), 0);
@@ -439,7 +440,8 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 
 	/* Every reading is stored: the export lists them all. */
 	char *out = NULL, *e2 = NULL;
-	assert_int_equal(tu_jinyun(f->db, "export gate-readings --format csv --date 2020-05-12", &out, &e2), 0);
+	assert_int_equal(
+	    tu_jinyun(f->db, "export gate-readings --format csv --date 2020-05-12", &out, &e2), 0);
 	assert_true(!strncmp(out, "person,temperature,time,gate,decision\n", 38));
 	int lines = 0;
 	for (char *p = out; *p; p++)
@@ -449,7 +451,8 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 	assert_non_null(strstr(out, "S01,37.6,2020-05-12T12:06:00+08:00,北门,refuse\n"));
 	free(out);
 	free(e2);
-	assert_int_equal(tu_jinyun(f->db, "export gate-readings --format csv --date 2020-05-13", &out, &e2), 0);
+	assert_int_equal(
+	    tu_jinyun(f->db, "export gate-readings --format csv --date 2020-05-13", &out, &e2), 0);
 	assert_string_equal(out, "person,temperature,time,gate,decision\n");
 	free(out);
 	free(e2);
@@ -468,10 +471,12 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 static void test_hold_is_lifted_only_by_a_recorded_action(void **state)
 {
 	fx *f = *state;
-	assert_int_equal(tu_import(f->db, f->dir, "declarations", "decl.csv",
-				   "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
-				   "S02,health,2020-05-08,,,37.9,,\nS02,stay,2020-05-01,2020-05-03,北京市/丰台区,,,\n"),
-			 0);
+	assert_int_equal(
+	    tu_import(f->db, f->dir, "declarations", "decl.csv",
+		      "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
+		      "S02,health,2020-05-08,,,37.9,,\nS02,stay,2020-05-01,2020-05-03,北京市/"
+		      "丰台区,,,\n"),
+	    0);
 	char pw[] = "reporter-pass-1\n";
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s user add --db %s --name doc --role reporter", tu_jinyun_bin(), f->db);
@@ -502,10 +507,11 @@ static void test_hold_is_lifted_only_by_a_recorded_action(void **state)
 	cJSON *j = json_of(f, "screen --date 2020-05-12 --json");
 	assert_string_equal(cJSON_GetObjectItem(find_person(j, "S02"), "status")->valuestring, "monitor");
 	cJSON_Delete(j);
-	assert_int_equal(tu_import(f->db, f->dir, "declarations", "d2.csv",
-				   "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
-				   "S02,health,2020-05-10,,,38.2,,\n"),
-			 0);
+	assert_int_equal(
+	    tu_import(f->db, f->dir, "declarations", "d2.csv",
+		      "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
+		      "S02,health,2020-05-10,,,38.2,,\n"),
+	    0);
 	s = open_store(f);
 	assert_int_equal(screening_status(s, sc.id, s02, "2020-05-12", 0, &r, &err), 0);
 	assert_string_equal(r.status, "hold");
