@@ -30,6 +30,24 @@ const char *tu_data_dir(void)
 	return d;
 }
 
+char *tu_data_file(const char *rel)
+{
+	const char *dir = tu_data_dir();
+	if (!dir)
+		return NULL;
+	size_t n = strlen(dir) + strlen(rel) + 2;
+	char *p = malloc(n);
+	snprintf(p, n, "%s/%s", dir, rel);
+	FILE *f = fopen(p, "r");
+	if (!f) {
+		fprintf(stderr, "skipped: %s not found\n", p);
+		free(p);
+		return NULL;
+	}
+	fclose(f);
+	return p;
+}
+
 char *tu_tmpdir(void)
 {
 	char tmpl[] = "/tmp/jinyun-test-XXXXXX";
@@ -227,4 +245,54 @@ int tu_run_ok(const char *cmdline, const char *stdin_data, char **out)
 		free(o);
 	free(e);
 	return rc;
+}
+
+void tu_rmtree_free(char *dir)
+{
+	tu_rmtree(dir);
+	free(dir);
+}
+
+int tu_jinyun(const char *url, const char *args, char **out, char **err)
+{
+	size_t n = strlen(tu_jinyun_bin()) + strlen(args) + strlen(url) + 16;
+	char *cmd = malloc(n);
+	snprintf(cmd, n, "%s %s --db %s", tu_jinyun_bin(), args, url);
+	int rc = tu_run(cmd, NULL, out, err);
+	free(cmd);
+	return rc;
+}
+
+int tu_import(const char *url, const char *dir, const char *kind, const char *name,
+	      const char *text)
+{
+	char *p = tu_write_file(dir, name, text, (size_t)-1);
+	if (!p)
+		return -1;
+	size_t n = strlen(tu_jinyun_bin()) + strlen(kind) + strlen(url) + strlen(p) + 32;
+	char *cmd = malloc(n);
+	snprintf(cmd, n, "%s import %s --db %s %s", tu_jinyun_bin(), kind, url, p);
+	int rc = tu_run_ok(cmd, NULL, NULL);
+	free(cmd);
+	free(p);
+	return rc;
+}
+
+int tu_user_add(const char *url, const char *name, const char *role, const char *scope,
+		const char *password)
+{
+	char cmd[2048], pw[256];
+	snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s", tu_jinyun_bin(),
+		 url, name, role, scope ? " --scope '" : "", scope ? scope : "", scope ? "'" : "");
+	snprintf(pw, sizeof pw, "%s\n", password);
+	return tu_run_ok(cmd, pw, NULL);
+}
+
+int tu_school(char **dir, char *url, size_t size, const char *dbname, const char *roster_csv)
+{
+	*dir = tu_tmpdir();
+	if (!*dir)
+		return -1;
+	tu_db(url, size, *dir, dbname);
+	return tu_import(url, *dir, "roster", "roster.csv", roster_csv);
 }

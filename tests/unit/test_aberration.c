@@ -51,20 +51,9 @@ static int close_enough(double got, double want)
 
 static char *ref_path(const char *name)
 {
-	const char *dir = tu_data_dir();
-	if (!dir)
-		return NULL;
-	size_t n = strlen(dir) + strlen(name) + 64;
-	char *p = malloc(n);
-	snprintf(p, n, "%s/r-surveillance/reference_outputs/%s", dir, name);
-	FILE *f = fopen(p, "r");
-	if (!f) {
-		fprintf(stderr, "skipped: %s not found\n", p);
-		free(p);
-		return NULL;
-	}
-	fclose(f);
-	return p;
+	char rel[512];
+	snprintf(rel, sizeof rel, "r-surveillance/reference_outputs/%s", name);
+	return tu_data_file(rel);
 }
 
 static long col_of(const table *t, const char *name)
@@ -685,8 +674,7 @@ static void test_cli_columns_in_any_order_extra_ignored(void **state)
 	free(b);
 	free(pa);
 	free(pb);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_cli_dated_weekly_series(void **state)
@@ -713,8 +701,7 @@ static void test_cli_dated_weekly_series(void **state)
 	free(err);
 	free(a);
 	free(pa);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void expect_input_error(const char *text, const char *args, const char *where)
@@ -732,8 +719,7 @@ static void expect_input_error(const char *text, const char *args, const char *w
 	free(out);
 	free(err);
 	free(p);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_cli_rejects_bad_input_naming_file_row_column(void **state)

@@ -780,8 +780,7 @@ static void test_engines_match_r_on_random_and_real_series(void **state)
 		free(all_series[i].y);
 		free(all_series[i].date);
 	}
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 int main(void)

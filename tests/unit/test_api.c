@@ -23,7 +23,7 @@
 
 typedef struct fixture {
 	char *dir;
-	char *db;
+	char db[512];
 	test_server srv;
 } fixture;
 
@@ -37,28 +37,10 @@ static const char roster_csv[] =
 	"2019020101,刘洋,男,2019级,2019级数控1班,1-102,13800000004\n"
 	"2019020102,陈静,女,2019级,2019级数控1班,2-201,13800000005\n";
 
-static int run_ok(const char *cmd, const char *in)
-{
-	char *out = NULL, *err = NULL;
-	int rc = tu_run(cmd, in, &out, &err);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, out ? out : "", err ? err : "");
-	free(out);
-	free(err);
-	return rc;
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	fx.dir = tu_tmpdir();
-	char *csv = tu_write_file(fx.dir, "roster.csv", roster_csv, (size_t)-1);
-	fx.db = malloc(512);
-	tu_db(fx.db, 512, fx.dir, "api.db");
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), fx.db, csv);
-	free(csv);
-	if (run_ok(cmd, NULL))
+	if (tu_school(&fx.dir, fx.db, sizeof fx.db, "api.db", roster_csv))
 		return -1;
 	static const struct {
 		const char *name, *role, *scope, *pw;
@@ -69,15 +51,9 @@ static int setup(void **state)
 		{ "gate", "gate", NULL, "gate-pass-1" },
 		{ "victim", "reporter", NULL, "victim-pass-1" },
 	};
-	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-		char pw[64];
-		snprintf(pw, sizeof pw, "%s\n", users[i].pw);
-		snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s", tu_jinyun_bin(),
-			 fx.db, users[i].name, users[i].role, users[i].scope ? " --scope '" : "",
-			 users[i].scope ? users[i].scope : "", users[i].scope ? "'" : "");
-		if (run_ok(cmd, pw))
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
+		if (tu_user_add(fx.db, users[i].name, users[i].role, users[i].scope, users[i].pw))
 			return -1;
-	}
 	return test_server_start(&fx.srv, fx.db);
 }
 
@@ -85,9 +61,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
-	free(fx.db);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 

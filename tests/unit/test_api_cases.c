@@ -19,7 +19,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "httpc.h"
+#include "apifix.h"
 #include "testutil.h"
 
 typedef struct fixture {
@@ -35,36 +35,6 @@ typedef struct fixture {
 } fixture;
 
 static fixture fx;
-
-static void login(const char *user, const char *pw, char *cookie, size_t size)
-{
-	char body[256];
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
-	httpc_resp r;
-	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/session", NULL, body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
-	char sc[512];
-	httpc_header(&r, "Set-Cookie", sc, sizeof sc);
-	char *semi = strchr(sc, ';');
-	if (semi)
-		*semi = 0;
-	snprintf(cookie, size, "Cookie: %.200s\r\n", sc);
-	httpc_free(&r);
-}
-
-/* Send and parse; the status must be expect (prints the body otherwise). */
-static cJSON *call(const char *method, const char *path, const char *cookie, const char *body, int expect)
-{
-	httpc_resp r;
-	assert_int_equal(httpc_request(fx.srv.port, method, path, cookie, body, body ? strlen(body) : 0, &r), 0);
-	if (r.status != expect)
-		fprintf(stderr, "%s %s: %d %.400s\n", method, path, r.status, r.body);
-	assert_int_equal(r.status, expect);
-	cJSON *j = cJSON_Parse(r.body);
-	assert_non_null(j);
-	httpc_free(&r);
-	return j;
-}
 
 static int status_of(const char *method, const char *path, const char *cookie, const char *body)
 {
@@ -111,23 +81,24 @@ static int setup(void **state)
 	free(err);
 	if (rc || test_server_start(&fx.srv, fx.db))
 		return -1;
-	login("reporter", "reporter123", fx.reporter, sizeof fx.reporter);
-	login("teacher", "teacher123", fx.teacher, sizeof fx.teacher);
-	login("principal", "principal123", fx.principal, sizeof fx.principal);
-	login("gate", "gate1234", fx.gate, sizeof fx.gate);
-	login("logistics", "logistics123", fx.logistics, sizeof fx.logistics);
-	login("admin", "admin123", fx.admin, sizeof fx.admin);
-	login("district", "district123", fx.district, sizeof fx.district);
-	cJSON *s = call("GET", "/api/session", fx.teacher, NULL, 200);
+	api_login(fx.srv.port, "reporter", "reporter123", fx.reporter, sizeof fx.reporter);
+	api_login(fx.srv.port, "teacher", "teacher123", fx.teacher, sizeof fx.teacher);
+	api_login(fx.srv.port, "principal", "principal123", fx.principal, sizeof fx.principal);
+	api_login(fx.srv.port, "gate", "gate1234", fx.gate, sizeof fx.gate);
+	api_login(fx.srv.port, "logistics", "logistics123", fx.logistics, sizeof fx.logistics);
+	api_login(fx.srv.port, "admin", "admin123", fx.admin, sizeof fx.admin);
+	api_login(fx.srv.port, "district", "district123", fx.district, sizeof fx.district);
+	cJSON *s = api_json(fx.srv.port, "GET", "/api/session", fx.teacher, NULL, 200);
 	fx.teacher_class = num(cJSON_GetObjectItem(s, "user"), "scope_id");
 	cJSON_Delete(s);
 	char path[128];
 	snprintf(path, sizeof path, "/api/people?class_id=%lld&kind=student&limit=5", (long long)fx.teacher_class);
-	cJSON *p = call("GET", path, fx.reporter, NULL, 200);
+	cJSON *p = api_json(fx.srv.port, "GET", path, fx.reporter, NULL, 200);
 	for (int i = 0; i < 3; i++)
 		fx.own[i] = num(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "items"), i), "id");
 	cJSON_Delete(p);
-	p = call("GET", "/api/people?kind=student&limit=1", fx.reporter, NULL, 200);
+	p = api_json(fx.srv.port, "GET", "/api/people?kind=student&limit=1", fx.reporter, NULL,
+		     200);
 	fx.other = num(cJSON_GetArrayItem(cJSON_GetObjectItem(p, "items"), 0), "id");
 	cJSON_Delete(p);
 	assert_true(fx.other != fx.own[0]);
@@ -138,8 +109,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 
@@ -173,14 +143,15 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 {
 	(void)state;
 	assert_int_equal(status_of("POST", "/api/cases", fx.reporter, "{\"person_id\":1,\"code\":\"plague\"}"), 400);
-	cJSON *e = call("POST", "/api/cases", fx.reporter, "{\"person_id\":1,\"code\":\"plague\"}", 400);
+	cJSON *e = api_json(fx.srv.port, "POST", "/api/cases", fx.reporter,
+			    "{\"person_id\":1,\"code\":\"plague\"}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "code");
 	cJSON_Delete(e);
 	char body[300];
 	snprintf(body, sizeof body,
 		 "{\"person_id\":%lld,\"code\":\"varicella\",\"classification\":\"confirmed\","
 		 "\"onset\":\"2020-05-14T08:00\"}", (long long)fx.own[0]);
-	cJSON *c = call("POST", "/api/cases", fx.reporter, body, 201);
+	cJSON *c = api_json(fx.srv.port, "POST", "/api/cases", fx.reporter, body, 201);
 	const cJSON *k = cJSON_GetObjectItem(c, "case");
 	fx.case_id = num(k, "id");
 	assert_string_equal(str(k, "code_zh"), "水痘");
@@ -190,10 +161,10 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 	cJSON_Delete(c);
 	char path[128];
 	snprintf(path, sizeof path, "/api/cases/%lld", (long long)fx.case_id);
-	c = call("PATCH", path, fx.reporter, "{\"reported\":true}", 200);
+	c = api_json(fx.srv.port, "PATCH", path, fx.reporter, "{\"reported\":true}", 200);
 	assert_false(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "case"), "reported_at")));
 	cJSON_Delete(c);
-	c = call("GET", path, fx.principal, NULL, 200);
+	c = api_json(fx.srv.port, "GET", path, fx.principal, NULL, 200);
 	k = cJSON_GetObjectItem(c, "case");
 	assert_int_equal(num(cJSON_GetObjectItem(k, "setting"), "monitor_days"), 21);
 	/* window: 48 h before onset until now (not isolated) */
@@ -203,14 +174,15 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 	/* The trace: 2 hops over the demo's week. */
 	snprintf(path, sizeof path, "/api/cases/%lld/trace", (long long)fx.case_id);
 	assert_int_equal(status_of("POST", path, fx.principal, "{}"), 403);
-	e = call("POST", path, fx.reporter, "{\"hops\":0}", 400);
+	e = api_json(fx.srv.port, "POST", path, fx.reporter, "{\"hops\":0}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "hops");
 	cJSON_Delete(e);
-	e = call("POST", path, fx.reporter, "{\"from\":\"yesterday\"}", 400);
+	e = api_json(fx.srv.port, "POST", path, fx.reporter, "{\"from\":\"yesterday\"}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "from");
 	cJSON_Delete(e);
-	cJSON *t = call("POST", path, fx.reporter,
-			"{\"from\":\"2020-05-12\",\"to\":\"2020-05-19\",\"hops\":2,\"min_duration\":900}", 200);
+	cJSON *t = api_json(
+	    fx.srv.port, "POST", path, fx.reporter,
+	    "{\"from\":\"2020-05-12\",\"to\":\"2020-05-19\",\"hops\":2,\"min_duration\":900}", 200);
 	const cJSON *contacts = cJSON_GetObjectItem(t, "contacts");
 	const cJSON *places = cJSON_GetObjectItem(t, "places");
 	int n = cJSON_GetArraySize(contacts);
@@ -241,7 +213,7 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 	cJSON_Delete(t);
 	/* The trace was logged, with the case's person. */
 	snprintf(path, sizeof path, "/api/audit?person_id=%lld", (long long)fx.own[0]);
-	cJSON *a = call("GET", path, fx.admin, NULL, 200);
+	cJSON *a = api_json(fx.srv.port, "GET", path, fx.admin, NULL, 200);
 	int logged = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(a, "items"))
 		logged |= !strcmp(str(it, "entity"), "trace");
@@ -251,7 +223,7 @@ static void test_case_lifecycle_validation_and_trace(void **state)
 
 static int64_t room_of_kind(const char *kind, int64_t *capacity)
 {
-	cJSON *r = call("GET", "/api/isolation/rooms", fx.reporter, NULL, 200);
+	cJSON *r = api_json(fx.srv.port, "GET", "/api/isolation/rooms", fx.reporter, NULL, 200);
 	int64_t id = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r, "items"))
@@ -273,14 +245,14 @@ static void test_isolation_room_and_handover(void **state)
 	/* Fill the room: the next admission is refused with 409. */
 	for (int i = 0; i <= cap && i < 4; i++) {
 		snprintf(body, sizeof body, "{\"person_id\":%lld,\"code\":\"influenza\"}", (long long)(fx.other + 1 + i));
-		cJSON *c = call("POST", "/api/cases", fx.reporter, body, 201);
+		cJSON *c = api_json(fx.srv.port, "POST", "/api/cases", fx.reporter, body, 201);
 		ids[i] = num(cJSON_GetObjectItem(c, "case"), "id");
 		cJSON_Delete(c);
 		snprintf(path, sizeof path, "/api/cases/%lld/isolation", (long long)ids[i]);
 		snprintf(body, sizeof body, "{\"place_id\":%lld,\"release_criteria\":\"退热48小时\"}", (long long)room);
 		assert_int_equal(status_of("POST", path, fx.reporter, body), i < cap ? 201 : 409);
 	}
-	cJSON *r = call("GET", "/api/isolation/rooms", fx.principal, NULL, 200);
+	cJSON *r = api_json(fx.srv.port, "GET", "/api/isolation/rooms", fx.principal, NULL, 200);
 	int64_t stay = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(r, "items"))
@@ -291,11 +263,13 @@ static void test_isolation_room_and_handover(void **state)
 	cJSON_Delete(r);
 	assert_true(stay > 0);
 	snprintf(path, sizeof path, "/api/isolation/%lld/handover", (long long)stay);
-	cJSON *e = call("POST", path, fx.reporter, "{\"to\":\"parent\"}", 400);
+	cJSON *e = api_json(fx.srv.port, "POST", path, fx.reporter, "{\"to\":\"parent\"}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "name");
 	cJSON_Delete(e);
 	assert_int_equal(status_of("POST", path, fx.principal, "{\"to\":\"parent\",\"name\":\"家长\"}"), 403);
-	cJSON *h = call("POST", path, fx.reporter, "{\"to\":\"hospital\",\"name\":\"北碚区人民医院\",\"note\":\"120 转运\"}", 200);
+	cJSON *h = api_json(
+	    fx.srv.port, "POST", path, fx.reporter,
+	    "{\"to\":\"hospital\",\"name\":\"北碚区人民医院\",\"note\":\"120 转运\"}", 200);
 	assert_string_equal(str(cJSON_GetObjectItem(cJSON_GetObjectItem(h, "stay"), "handover"), "to"), "hospital");
 	cJSON_Delete(h);
 	assert_int_equal(status_of("POST", path, fx.reporter, "{\"to\":\"parent\",\"name\":\"x\"}"), 409);
@@ -316,11 +290,11 @@ static void test_followup_teacher_self_report_and_case(void **state)
 		 "\"via_person_id\":%lld},{\"person_id\":%lld},{\"person_id\":%lld}]}",
 		 today, (long long)fx.own[1], (long long)fx.own[0], (long long)fx.own[2], (long long)fx.other);
 	assert_int_equal(status_of("POST", path, fx.teacher, body), 403);
-	cJSON *j = call("POST", path, fx.reporter, body, 201);
+	cJSON *j = api_json(fx.srv.port, "POST", path, fx.reporter, body, 201);
 	assert_int_equal(num(j, "created"), 3);
 	cJSON_Delete(j);
 	/* The teacher sees their class's contacts only. */
-	cJSON *l = call("GET", "/api/followups", fx.teacher, NULL, 200);
+	cJSON *l = api_json(fx.srv.port, "GET", "/api/followups", fx.teacher, NULL, 200);
 	int n = 0;
 	int64_t mine = 0;
 	const cJSON *it;
@@ -338,7 +312,7 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	}
 	assert_int_equal(n, 2);
 	cJSON_Delete(l);
-	l = call("GET", "/api/followups", fx.reporter, NULL, 200);
+	l = api_json(fx.srv.port, "GET", "/api/followups", fx.reporter, NULL, 200);
 	int64_t theirs = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(l, "items")) {
 		if (num(it, "person_id") == fx.other)
@@ -358,36 +332,38 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	assert_int_equal(status_of("POST", path, fx.teacher, "{}"), 403);
 	/* The teacher's daily check; a bad symptom names the field. */
 	snprintf(path, sizeof path, "/api/followups/%lld/checks", (long long)mine);
-	cJSON *e = call("POST", path, fx.teacher, "{\"symptoms\":[\"sneezing\"]}", 400);
+	cJSON *e =
+	    api_json(fx.srv.port, "POST", path, fx.teacher, "{\"symptoms\":[\"sneezing\"]}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "symptoms");
 	cJSON_Delete(e);
-	e = call("POST", path, fx.teacher, "{\"date\":\"2020-01-01\"}", 400);
+	e = api_json(fx.srv.port, "POST", path, fx.teacher, "{\"date\":\"2020-01-01\"}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "date");
 	cJSON_Delete(e);
-	j = call("POST", path, fx.teacher, "{\"temperature\":36.5}", 200);
+	j = api_json(fx.srv.port, "POST", path, fx.teacher, "{\"temperature\":36.5}", 200);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(j, "symptomatic")));
 	assert_string_equal(str(j, "date"), today);
 	cJSON_Delete(j);
 	/* A self-report link: public, shows a masked name, records today's check. */
 	snprintf(path, sizeof path, "/api/followups/%lld/link", (long long)mine);
-	j = call("POST", path, fx.teacher, NULL, 201);
+	j = api_json(fx.srv.port, "POST", path, fx.teacher, NULL, 201);
 	char token[80], rpath[160];
 	snprintf(token, sizeof token, "%s", str(j, "token"));
 	cJSON_Delete(j);
 	snprintf(rpath, sizeof rpath, "/api/report/%s", token);
-	j = call("GET", rpath, NULL, NULL, 200);
+	j = api_json(fx.srv.port, "GET", rpath, NULL, NULL, 200);
 	assert_non_null(strstr(str(j, "name"), "**"));
 	assert_null(cJSON_GetObjectItem(j, "number"));
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "checked_today")));
 	cJSON_Delete(j);
 	assert_int_equal(status_of("GET", "/api/report/0000000000000000000000000000000000000000000000000000000000000000", NULL, NULL), 404);
-	j = call("POST", rpath, NULL, "{\"temperature\":38.4,\"symptoms\":\"发热、皮疹\"}", 200);
+	j = api_json(fx.srv.port, "POST", rpath, NULL,
+		     "{\"temperature\":38.4,\"symptoms\":\"发热、皮疹\"}", 200);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "symptomatic")));
 	cJSON_Delete(j);
 	/* The doctor makes the contact a suspected case with one action. */
 	snprintf(path, sizeof path, "/api/followups/%lld/case", (long long)mine);
 	assert_int_equal(status_of("POST", path, fx.teacher, NULL), 403);
-	j = call("POST", path, fx.reporter, NULL, 201);
+	j = api_json(fx.srv.port, "POST", path, fx.reporter, NULL, 201);
 	const cJSON *k = cJSON_GetObjectItem(j, "case");
 	assert_string_equal(str(k, "classification"), "suspected");
 	assert_string_equal(str(k, "code"), "varicella");
@@ -398,7 +374,7 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	/* The link no longer takes reports. */
 	assert_int_equal(status_of("POST", rpath, NULL, "{\"temperature\":36.5}"), 409);
 	/* The chain: one edge from the first case to the second. */
-	cJSON *g = call("GET", "/api/chains", fx.principal, NULL, 200);
+	cJSON *g = api_json(fx.srv.port, "GET", "/api/chains", fx.principal, NULL, 200);
 	int edge = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(g, "edges"))
 		edge |= num(it, "from") == fx.case_id && num(it, "to") == second;
@@ -407,13 +383,13 @@ static void test_followup_teacher_self_report_and_case(void **state)
 	/* and the doctor may not make a cycle */
 	snprintf(path, sizeof path, "/api/cases/%lld/source", (long long)fx.case_id);
 	snprintf(body, sizeof body, "{\"source_case_id\":%lld}", (long long)second);
-	e = call("PUT", path, fx.reporter, body, 400);
+	e = api_json(fx.srv.port, "PUT", path, fx.reporter, body, 400);
 	assert_string_equal(str(cJSON_GetObjectItem(e, "error"), "field"), "source_case_id");
 	cJSON_Delete(e);
 	/* A suggestion is answered (its logic is tested in test_cases.c). */
 	snprintf(path, sizeof path, "/api/cases/%lld/source-suggestion", (long long)second);
 	assert_int_equal(status_of("GET", path, fx.teacher, NULL), 403);
-	j = call("GET", path, fx.reporter, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, fx.reporter, NULL, 200);
 	assert_non_null(cJSON_GetObjectItem(j, "candidates"));
 	cJSON_Delete(j);
 }
@@ -423,12 +399,13 @@ static void test_timeline_presence_and_audit(void **state)
 	(void)state;
 	char path[200], body[300];
 	/* an assembly on the Saturday */
-	cJSON *pl = call("GET", "/api/places?kind=hall", fx.admin, NULL, 200);
+	cJSON *pl = api_json(fx.srv.port, "GET", "/api/places?kind=hall", fx.admin, NULL, 200);
 	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(pl, "items"), 0);
 	int64_t hall = first ? num(first, "id") : 0;
 	cJSON_Delete(pl);
 	if (!hall) {
-		pl = call("GET", "/api/places?kind=playground", fx.admin, NULL, 200);
+		pl = api_json(fx.srv.port, "GET", "/api/places?kind=playground", fx.admin, NULL,
+			      200);
 		hall = num(cJSON_GetArrayItem(cJSON_GetObjectItem(pl, "items"), 0), "id");
 		cJSON_Delete(pl);
 	}
@@ -436,12 +413,13 @@ static void test_timeline_presence_and_audit(void **state)
 		 "{\"place_id\":%lld,\"start\":\"2020-05-16T09:00\",\"end\":\"2020-05-16T10:00\",\"people\":[%lld,%lld],\"event\":\"安全教育大会\"}",
 		 (long long)hall, (long long)fx.own[0], (long long)fx.other);
 	assert_int_equal(status_of("POST", "/api/presence", fx.teacher, body), 403);
-	cJSON *j = call("POST", "/api/presence", fx.reporter, body, 201);
+	cJSON *j = api_json(fx.srv.port, "POST", "/api/presence", fx.reporter, body, 201);
 	cJSON_Delete(j);
-	j = call("POST", "/api/presence", fx.reporter, "{\"place_id\":1,\"start\":10,\"end\":5,\"people\":[1]}", 400);
+	j = api_json(fx.srv.port, "POST", "/api/presence", fx.reporter,
+		     "{\"place_id\":1,\"start\":10,\"end\":5,\"people\":[1]}", 400);
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/people/%lld/timeline?from=2020-05-12&to=2020-05-19", (long long)fx.own[0]);
-	j = call("GET", path, fx.principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, fx.principal, NULL, 200);
 	const cJSON *items = cJSON_GetObjectItem(j, "items");
 	double last = -1;
 	int presence = 0, check = 0, kase = 0, event = 0;
@@ -463,7 +441,7 @@ static void test_timeline_presence_and_audit(void **state)
 	snprintf(path, sizeof path, "/api/people/%lld/timeline?from=2020-01-01&to=2020-12-31", (long long)fx.own[0]);
 	assert_int_equal(status_of("GET", path, fx.reporter, NULL), 400);
 	snprintf(path, sizeof path, "/api/audit?person_id=%lld", (long long)fx.own[0]);
-	cJSON *a = call("GET", path, fx.admin, NULL, 200);
+	cJSON *a = api_json(fx.srv.port, "GET", path, fx.admin, NULL, 200);
 	int logged = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(a, "items"))
 		logged |= !strcmp(str(it, "entity"), "timeline") && !strcmp(str(it, "username"), "principal");
@@ -474,17 +452,18 @@ static void test_timeline_presence_and_audit(void **state)
 static void test_disease_settings_are_data(void **state)
 {
 	(void)state;
-	cJSON *j = call("GET", "/api/diseases", fx.reporter, NULL, 200);
+	cJSON *j = api_json(fx.srv.port, "GET", "/api/diseases", fx.reporter, NULL, 200);
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 10);
 	cJSON_Delete(j);
 	assert_int_equal(status_of("PUT", "/api/diseases/measles", fx.reporter, "{\"monitor_days\":30}"), 403);
-	j = call("PUT", "/api/diseases/measles", fx.admin, "{\"monitor_days\":30,\"same_dorm\":false}", 200);
+	j = api_json(fx.srv.port, "PUT", "/api/diseases/measles", fx.admin,
+		     "{\"monitor_days\":30,\"same_dorm\":false}", 200);
 	const cJSON *st = cJSON_GetObjectItem(j, "setting");
 	assert_int_equal(num(st, "monitor_days"), 30);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(st, "same_dorm")));
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(st, "district")));
 	cJSON_Delete(j);
-	j = call("PUT", "/api/diseases/measles", fx.admin, "{\"hops\":11}", 400);
+	j = api_json(fx.srv.port, "PUT", "/api/diseases/measles", fx.admin, "{\"hops\":11}", 400);
 	assert_string_equal(str(cJSON_GetObjectItem(j, "error"), "field"), "hops");
 	cJSON_Delete(j);
 }

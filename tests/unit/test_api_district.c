@@ -48,19 +48,9 @@ static const char roster_csv[] = "学号,姓名,性别,年级,班级,宿舍,监�
 
 static int run(const char *args, const char *in, char **out, char **err)
 {
-	char cmd[2048];
+	char cmd[4200];
 	snprintf(cmd, sizeof cmd, "%s %s", tu_jinyun_bin(), args);
-	char *o = NULL, *e = NULL;
-	int rc = tu_run(cmd, in, &o, &e);
-	if (out)
-		*out = o;
-	else
-		free(o);
-	if (err)
-		*err = e;
-	else
-		free(e);
-	return rc;
+	return tu_run(cmd, in, out, err);
 }
 
 static int run_ok(const char *args, const char *in)
@@ -194,8 +184,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 

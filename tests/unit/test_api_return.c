@@ -23,12 +23,12 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
-#include "httpc.h"
+#include "apifix.h"
 #include "testutil.h"
 
 typedef struct fixture {
 	char *dir;
-	char *db;
+	char db[512];
 	char token[80];
 	test_server srv;
 } fixture;
@@ -56,41 +56,17 @@ static const char decl_csv[] =
 	"S07,health,2020-05-08,,,38.1,,\n"
 	"S04,stay,2020-05-01,2020-05-02,境外/日本,,,\n";
 
-static int run_ok(const char *cmd, const char *in, char **out)
-{
-	char *o = NULL, *e = NULL;
-	int rc = tu_run(cmd, in, &o, &e);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, o ? o : "", e ? e : "");
-	if (out)
-		*out = o;
-	else
-		free(o);
-	free(e);
-	return rc;
-}
-
-static int import(const char *kind, const char *name, const char *body)
-{
-	char *p = tu_write_file(fx.dir, name, body, (size_t)-1);
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s import %s --db %s %s", tu_jinyun_bin(), kind, fx.db, p);
-	free(p);
-	return run_ok(cmd, NULL, NULL);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	fx.dir = tu_tmpdir();
-	fx.db = malloc(512);
-	tu_db(fx.db, 512, fx.dir, "ret.db");
-	if (import("roster", "roster.csv", roster_csv) || import("batches", "b.csv", batches_csv) ||
-	    import("risk-regions", "r.csv", risks_csv) || import("declarations", "d.csv", decl_csv))
+	if (tu_school(&fx.dir, fx.db, sizeof fx.db, "ret.db", roster_csv) ||
+	    tu_import(fx.db, fx.dir, "batches", "b.csv", batches_csv) ||
+	    tu_import(fx.db, fx.dir, "risk-regions", "r.csv", risks_csv) ||
+	    tu_import(fx.db, fx.dir, "declarations", "d.csv", decl_csv))
 		return -1;
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "%s screen --db %s --date 2020-05-12", tu_jinyun_bin(), fx.db);
-	if (run_ok(cmd, NULL, NULL))
+	if (tu_run_ok(cmd, NULL, NULL))
 		return -1;
 	static const struct {
 		const char *name, *role, *scope;
@@ -99,16 +75,13 @@ static int setup(void **state)
 		{ "reporter", "reporter", NULL }, { "teacher", "teacher", "一班" },
 		{ "teacher2", "teacher", "二班" }, { "gate", "gate", NULL },
 	};
-	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-		snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s", tu_jinyun_bin(), fx.db,
-			 users[i].name, users[i].role, users[i].scope ? " --scope '" : "",
-			 users[i].scope ? users[i].scope : "", users[i].scope ? "'" : "");
-		if (run_ok(cmd, "secret-pass-1\n", NULL))
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
+		if (tu_user_add(fx.db, users[i].name, users[i].role, users[i].scope,
+				"secret-pass-1"))
 			return -1;
-	}
 	char *out = NULL;
 	snprintf(cmd, sizeof cmd, "%s device add --db %s --name 东门1号 --gate 东门", tu_jinyun_bin(), fx.db);
-	if (run_ok(cmd, NULL, &out) || !out || strlen(out) != 65) {
+	if (tu_run_ok(cmd, NULL, &out) || !out || strlen(out) != 65) {
 		free(out);
 		return -1;
 	}
@@ -121,51 +94,19 @@ static int teardown(void **state)
 {
 	(void)state;
 	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
-	free(fx.db);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 
+/* Everyone here has the password secret-pass-1. */
 static void login(const char *user, char *cookie_hdr, size_t size)
 {
-	char body[256];
-	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"secret-pass-1\"}", user);
-	httpc_resp r;
-	assert_int_equal(httpc_request(fx.srv.port, "POST", "/api/session", NULL, body, strlen(body), &r), 0);
-	assert_int_equal(r.status, 200);
-	char sc[512];
-	httpc_header(&r, "Set-Cookie", sc, sizeof sc);
-	char *semi = strchr(sc, ';');
-	if (semi)
-		*semi = 0;
-	snprintf(cookie_hdr, size, "Cookie: %.200s\r\n", sc);
-	httpc_free(&r);
-}
-
-/* Send a request; expect a status; return the JSON body (caller deletes). */
-static cJSON *call(const char *method, const char *path, const char *hdrs, const char *body, int expect)
-{
-	httpc_resp r;
-	assert_int_equal(httpc_request(fx.srv.port, method, path, hdrs, body, body ? strlen(body) : 0, &r), 0);
-	if (r.status != expect)
-		fprintf(stderr, "%s %s: %d %s\n", method, path, r.status, r.body);
-	assert_int_equal(r.status, expect);
-	cJSON *j = cJSON_Parse(r.body);
-	assert_non_null(j);
-	httpc_free(&r);
-	return j;
+	api_login(fx.srv.port, user, "secret-pass-1", cookie_hdr, size);
 }
 
 static void status_is(const char *method, const char *path, const char *hdrs, const char *body, int expect)
 {
-	cJSON_Delete(call(method, path, hdrs, body, expect));
-}
-
-static const char *field_of(const cJSON *j)
-{
-	const cJSON *f = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "field");
-	return cJSON_IsString(f) ? f->valuestring : "";
+	cJSON_Delete(api_json(fx.srv.port, method, path, hdrs, body, expect));
 }
 
 static cJSON *gate_post(const char *auth, const char *body, int expect)
@@ -173,7 +114,7 @@ static cJSON *gate_post(const char *auth, const char *body, int expect)
 	char hdr[200] = "";
 	if (auth)
 		snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", auth);
-	return call("POST", "/api/gate/readings", hdr, body, expect);
+	return api_json(fx.srv.port, "POST", "/api/gate/readings", hdr, body, expect);
 }
 
 static const char *decision(const cJSON *j)
@@ -185,7 +126,7 @@ static int64_t person_id(const char *cookie, const char *number)
 {
 	char path[128];
 	snprintf(path, sizeof path, "/api/people?q=%s", number);
-	cJSON *j = call("GET", path, cookie, NULL, 200);
+	cJSON *j = api_json(fx.srv.port, "GET", path, cookie, NULL, 200);
 	int64_t id = (int64_t)cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0), "id")->valuedouble;
 	cJSON_Delete(j);
 	return id;
@@ -193,7 +134,7 @@ static int64_t person_id(const char *cookie, const char *number)
 
 static int64_t class_id(const char *cookie, const char *name)
 {
-	cJSON *j = call("GET", "/api/classes", cookie, NULL, 200);
+	cJSON *j = api_json(fx.srv.port, "GET", "/api/classes", cookie, NULL, 200);
 	int64_t id = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
@@ -246,16 +187,16 @@ static void test_gate_reading_contract(void **state)
 	cJSON *j = gate_post(fx.token, "{\"person\":\"S01\"", 400);
 	cJSON_Delete(j);
 	j = gate_post(fx.token, "{\"person\":\"S01\",\"temperature\":\"hot\",\"time\":\"2020-05-12T07:31:00Z\"}", 400);
-	assert_string_equal(field_of(j), "temperature");
+	assert_string_equal(api_error_field(j), "temperature");
 	cJSON_Delete(j);
 	j = gate_post(fx.token, "{\"person\":\"S01\",\"temperature\":36.5,\"time\":\"yesterday\"}", 400);
-	assert_string_equal(field_of(j), "time");
+	assert_string_equal(api_error_field(j), "time");
 	cJSON_Delete(j);
 	j = gate_post(fx.token, "{\"temperature\":36.5,\"time\":\"2020-05-12T07:31:00Z\"}", 400);
-	assert_string_equal(field_of(j), "person");
+	assert_string_equal(api_error_field(j), "person");
 	cJSON_Delete(j);
 	j = gate_post(fx.token, "{\"person\":\"S01\",\"temperature\":60,\"time\":\"2020-05-12T07:31:00Z\"}", 400);
-	assert_string_equal(field_of(j), "temperature");
+	assert_string_equal(api_error_field(j), "temperature");
 	cJSON_Delete(j);
 	/* The answers. */
 	j = gate_post(fx.token, ok, 200);
@@ -280,14 +221,15 @@ static void test_gate_reading_contract(void **state)
 	 * the alerts list (the surveillance's JSON) shows their alerts. */
 	char admin[256];
 	login("admin", admin, sizeof admin);
-	j = call("GET", "/api/gate/readings?date=2020-05-12", admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/gate/readings?date=2020-05-12", admin, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 5);
 	cJSON_Delete(j);
-	j = call("GET", "/api/gate/observations?date=2020-05-12", admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/gate/observations?date=2020-05-12", admin, NULL,
+		     200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 3);
 	int64_t obs = (int64_t)cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0), "id")->valuedouble;
 	cJSON_Delete(j);
-	j = call("GET", "/api/alerts", admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/alerts", admin, NULL, 200);
 	int gate_alerts = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
@@ -304,12 +246,14 @@ static void test_gate_reading_contract(void **state)
 	snprintf(path, sizeof path, "/api/gate/observations/%lld/end", (long long)obs);
 	status_is("POST", path, gate, "{\"outcome\":\"released\"}", 403);
 	status_is("POST", path, reporter, "{\"outcome\":\"maybe\"}", 400);
-	j = call("POST", path, reporter, "{\"outcome\":\"sent_home\",\"note\":\"家长接回\"}", 200);
+	j = api_json(fx.srv.port, "POST", path, reporter,
+		     "{\"outcome\":\"sent_home\",\"note\":\"家长接回\"}", 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "observation"), "outcome")->valuestring, "sent_home");
 	cJSON_Delete(j);
 	status_is("POST", path, reporter, "{\"outcome\":\"released\"}", 409);
 	/* The gate monitor: gate staff see the day's readings and counts. */
-	j = call("GET", "/api/gate/readings?date=2020-05-12&latest=2", gate, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/gate/readings?date=2020-05-12&latest=2", gate, NULL,
+		     200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	assert_true(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "counts"), "refuse")->valuedouble >= 1);
 	cJSON_Delete(j);
@@ -319,7 +263,8 @@ static void test_gate_reading_contract(void **state)
 	status_is("GET", "/api/gate/readings", teacher, NULL, 403);
 	/* Devices: the admin registers one over HTTP and it works at once. */
 	status_is("POST", "/api/gate/devices", reporter, "{\"name\":\"西门\",\"gate\":\"西门\"}", 403);
-	j = call("POST", "/api/gate/devices", admin, "{\"name\":\"西门1号\",\"gate\":\"西门\"}", 201);
+	j = api_json(fx.srv.port, "POST", "/api/gate/devices", admin,
+		     "{\"name\":\"西门1号\",\"gate\":\"西门\"}", 201);
 	char token[80];
 	snprintf(token, sizeof token, "%s", cJSON_GetObjectItem(j, "token")->valuestring);
 	cJSON_Delete(j);
@@ -343,7 +288,7 @@ static void test_personal_link_works_without_an_account(void **state)
 	snprintf(body, sizeof body, "{\"class_id\":%lld}", (long long)c1);
 	status_is("POST", "/api/declare/links", teacher2, body, 403);
 	status_is("POST", "/api/declare/links", NULL, body, 401);
-	cJSON *j = call("POST", "/api/declare/links", teacher, body, 201);
+	cJSON *j = api_json(fx.srv.port, "POST", "/api/declare/links", teacher, body, 201);
 	char token[80] = "";
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
@@ -360,7 +305,7 @@ static void test_personal_link_works_without_an_account(void **state)
 	char path[160];
 	snprintf(path, sizeof path, "/api/declare/%s", token);
 	/* No cookie needed; the holder sees the person and the return date. */
-	j = call("GET", path, NULL, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, NULL, NULL, 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "person"), "name")->valuestring, "张六");
 	assert_string_equal(cJSON_GetObjectItem(j, "return_date")->valuestring, "2020-05-12");
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "minor")));
@@ -371,36 +316,36 @@ static void test_personal_link_works_without_an_account(void **state)
 			    "\"region\":\"重庆市/北碚区\",\"transport\":\"私家车\"},"
 			    "{\"kind\":\"health\",\"date_from\":\"2020-05-11\",\"temperature\":36.4,\"symptoms\":[]}]";
 	snprintf(body, sizeof body, "{\"reporter\":\"self\",%s}", items);
-	j = call("POST", path, NULL, body, 400);
-	assert_string_equal(field_of(j), "reporter");
+	j = api_json(fx.srv.port, "POST", path, NULL, body, 400);
+	assert_string_equal(api_error_field(j), "reporter");
 	cJSON_Delete(j);
 	char big[1024];
 	snprintf(big, sizeof big, "{\"reporter\":\"guardian\",\"guardian_name\":\"张父\",%s}", items);
-	j = call("POST", path, NULL, big, 400);
-	assert_string_equal(field_of(j), "consent");
+	j = api_json(fx.srv.port, "POST", path, NULL, big, 400);
+	assert_string_equal(api_error_field(j), "consent");
 	cJSON_Delete(j);
 	snprintf(big, sizeof big,
 		 "{\"reporter\":\"guardian\",\"guardian_name\":\"张父\",\"consent\":true,"
 		 "\"items\":[{\"kind\":\"stay\",\"date_from\":\"2020-05-01\",\"region\":\"\"}]}");
-	j = call("POST", path, NULL, big, 400);
-	assert_string_equal(field_of(j), "items[0].region");
+	j = api_json(fx.srv.port, "POST", path, NULL, big, 400);
+	assert_string_equal(api_error_field(j), "items[0].region");
 	cJSON_Delete(j);
 	snprintf(big, sizeof big, "{\"reporter\":\"guardian\",\"guardian_name\":\"张父\",\"relation\":\"父亲\",\"consent\":true,%s}",
 		 items);
-	j = call("POST", path, NULL, big, 201);
+	j = api_json(fx.srv.port, "POST", path, NULL, big, 201);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "consent"), "recorded")));
 	cJSON_Delete(j);
 	/* The declaration re-screened S06: cleared now; the teacher sees it. */
 	int64_t s06 = person_id(admin, "S06");
 	snprintf(path, sizeof path, "/api/people/%lld/screening", (long long)s06);
-	j = call("GET", path, teacher, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, teacher, NULL, 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "screening"), "status")->valuestring, "cleared");
 	cJSON_Delete(j);
 	status_is("GET", path, teacher2, NULL, 403);
 	/* Reads through the link are audited. */
 	snprintf(path, sizeof path, "/api/audit?person_id=%lld", (long long)s06);
-	j = call("GET", path, admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, admin, NULL, 200);
 	int link_reads = 0;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
 		link_reads += !strcmp(cJSON_GetObjectItem(it, "entity")->valuestring, "declare_link");
@@ -419,8 +364,10 @@ static void test_teacher_enters_and_corrects_declarations(void **state)
 	login("gate", gate, sizeof gate);
 	int64_t s01 = person_id(admin, "S01"), s04 = person_id(admin, "S04");
 	snprintf(path, sizeof path, "/api/people/%lld/declarations", (long long)s01);
-	cJSON *j = call("POST", path, teacher,
-			"{\"items\":[{\"kind\":\"contact\",\"date_from\":\"2020-05-09\",\"note\":\"同车\"}]}", 201);
+	cJSON *j = api_json(
+	    fx.srv.port, "POST", path, teacher,
+	    "{\"items\":[{\"kind\":\"contact\",\"date_from\":\"2020-05-09\",\"note\":\"同车\"}]}",
+	    201);
 	int64_t id = 0;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, cJSON_GetObjectItem(j, "items"))
@@ -428,15 +375,18 @@ static void test_teacher_enters_and_corrects_declarations(void **state)
 			id = (int64_t)cJSON_GetObjectItem(it, "id")->valuedouble;
 	assert_true(id > 0);
 	cJSON_Delete(j);
-	j = call("POST", path, teacher, "{\"items\":[{\"kind\":\"health\",\"date_from\":\"2020-05-09\",\"temperature\":51}]}", 400);
-	assert_string_equal(field_of(j), "items[0].temperature");
+	j = api_json(
+	    fx.srv.port, "POST", path, teacher,
+	    "{\"items\":[{\"kind\":\"health\",\"date_from\":\"2020-05-09\",\"temperature\":51}]}",
+	    400);
+	assert_string_equal(api_error_field(j), "items[0].temperature");
 	cJSON_Delete(j);
 	status_is("GET", path, gate, NULL, 403);
 	snprintf(path, sizeof path, "/api/people/%lld/declarations", (long long)s04);
 	status_is("POST", path, teacher, "{\"items\":[{\"kind\":\"contact\",\"date_from\":\"2020-05-09\"}]}", 403);
 	/* The contact holds S01; removing it (a correction) clears S01 again. */
 	snprintf(path, sizeof path, "/api/people/%lld/screening?date=2020-05-12", (long long)s01);
-	j = call("GET", path, teacher, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, teacher, NULL, 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "screening"), "status")->valuestring, "hold");
 	cJSON_Delete(j);
 	char del[64];
@@ -444,13 +394,13 @@ static void test_teacher_enters_and_corrects_declarations(void **state)
 	status_is("DELETE", del, gate, NULL, 403);
 	status_is("DELETE", del, teacher, NULL, 200);
 	status_is("DELETE", del, teacher, NULL, 403); /* gone: no existence leak to a teacher */
-	j = call("GET", path, teacher, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, teacher, NULL, 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "screening"), "status")->valuestring, "cleared");
 	cJSON_Delete(j);
 	int64_t c1 = class_id(admin, "一班");
 	char flags[128];
 	snprintf(flags, sizeof flags, "/api/declarations/flags?class_id=%lld&since=2020-04-01", (long long)c1);
-	j = call("GET", flags, teacher, NULL, 200);
+	j = api_json(fx.srv.port, "GET", flags, teacher, NULL, 200);
 	assert_true(cJSON_IsArray(cJSON_GetObjectItem(j, "items")));
 	cJSON_Delete(j);
 }
@@ -465,7 +415,8 @@ static void test_overview_and_the_names_behind_each_number(void **state)
 	login("teacher", teacher, sizeof teacher);
 	login("gate", gate, sizeof gate);
 	login("admin", admin, sizeof admin);
-	cJSON *j = call("GET", "/api/return/overview?date=2020-05-12", principal, NULL, 200);
+	cJSON *j = api_json(fx.srv.port, "GET", "/api/return/overview?date=2020-05-12", principal,
+			    NULL, 200);
 	assert_true(cJSON_IsTrue(cJSON_GetObjectItem(j, "plan")));
 	const cJSON *b1 = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "batches"), 0);
 	assert_string_equal(cJSON_GetObjectItem(b1, "batch")->valuestring, "第一批");
@@ -482,28 +433,30 @@ static void test_overview_and_the_names_behind_each_number(void **state)
 	/* The names behind the number are as many as the number. */
 	char path[200];
 	snprintf(path, sizeof path, "/api/return/overview/people?date=2020-05-12&what=hold&class_id=%lld", (long long)cid);
-	j = call("GET", path, principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, principal, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), hold);
 	cJSON_Delete(j);
-	j = call("GET", path, teacher, NULL, 200); /* their own class */
+	j = api_json(fx.srv.port, "GET", path, teacher, NULL, 200); /* their own class */
 	cJSON_Delete(j);
 	status_is("GET", "/api/return/overview/people?date=2020-05-12&what=hold", teacher, NULL, 403);
 	status_is("GET", "/api/return/overview?date=2020-05-12", gate, NULL, 403);
 	status_is("GET", "/api/return/overview/people?date=2020-05-12&what=everything", principal, NULL, 400);
 	status_is("GET", "/api/return/overview?date=12/05/2020", principal, NULL, 400);
 	/* The plan, and screening results with reasons for the leading group. */
-	j = call("GET", "/api/return/batches", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/batches", principal, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	cJSON_Delete(j);
 	status_is("POST", "/api/return/batches", principal, "{\"batch\":\"第三批\",\"class\":\"二班\",\"return_date\":\"2020-05-26\"}", 403);
-	j = call("GET", "/api/return/screening?date=2020-05-12&status=hold", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/screening?date=2020-05-12&status=hold",
+		     principal, NULL, 200);
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 1);
 	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
 	assert_true(cJSON_IsArray(cJSON_GetObjectItem(first, "reasons")));
 	assert_true(cJSON_GetObjectItem(first, "risk_version")->valuedouble > 0);
 	cJSON_Delete(j);
 	status_is("POST", "/api/return/screening", principal, "{\"date\":\"2020-05-12\"}", 403);
-	j = call("POST", "/api/return/screening", admin, "{\"date\":\"2020-05-19\"}", 200);
+	j = api_json(fx.srv.port, "POST", "/api/return/screening", admin,
+		     "{\"date\":\"2020-05-19\"}", 200);
 	assert_int_equal(cJSON_GetObjectItem(j, "people")->valueint, 2);
 	cJSON_Delete(j);
 }
@@ -519,17 +472,18 @@ static void test_only_the_reporter_lifts_a_hold(void **state)
 	int64_t s07 = person_id(admin, "S07");
 	snprintf(path, sizeof path, "/api/people/%lld/hold-lifts", (long long)s07);
 	status_is("POST", path, admin, "{\"action\":\"doctor_note\"}", 403);
-	cJSON *j = call("POST", path, reporter, "{\"action\":\"a note\"}", 400);
-	assert_string_equal(field_of(j), "action");
+	cJSON *j = api_json(fx.srv.port, "POST", path, reporter, "{\"action\":\"a note\"}", 400);
+	assert_string_equal(api_error_field(j), "action");
 	cJSON_Delete(j);
-	j = call("POST", path, reporter, "{\"action\":\"doctor_note\",\"note\":\"北碚区人民医院\"}", 201);
+	j = api_json(fx.srv.port, "POST", path, reporter,
+		     "{\"action\":\"doctor_note\",\"note\":\"北碚区人民医院\"}", 201);
 	const cJSON *s = cJSON_GetObjectItem(j, "screening");
 	assert_string_equal(cJSON_GetObjectItem(s, "status")->valuestring, "cleared");
 	assert_non_null(strstr(cJSON_GetArrayItem(cJSON_GetObjectItem(s, "reasons"), 0)->valuestring, "已解除"));
 	cJSON_Delete(j);
 	status_is("POST", path, reporter, "{\"action\":\"doctor_note\"}", 409);
 	snprintf(path, sizeof path, "/api/people/%lld/screening", (long long)s07);
-	j = call("GET", path, admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", path, admin, NULL, 200);
 	const cJSON *lifts = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "screening"), "lifts");
 	assert_int_equal(cJSON_GetArraySize(lifts), 1);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(lifts, 0), "lifted_by")->valuestring, "reporter");
@@ -548,22 +502,24 @@ static void test_risk_regions_and_rules_are_data_under_the_policy(void **state)
 	char admin[256], teacher[256];
 	login("admin", admin, sizeof admin);
 	login("teacher", teacher, sizeof teacher);
-	cJSON *j = call("GET", "/api/risk-regions", teacher, NULL, 200);
+	cJSON *j = api_json(fx.srv.port, "GET", "/api/risk-regions", teacher, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	int64_t v1 = (int64_t)cJSON_GetObjectItem(j, "version")->valuedouble;
 	cJSON_Delete(j);
 	const char *list = "{\"note\":\"5月10日通报\",\"items\":[{\"region\":\"湖北省/武汉市\",\"level\":\"高\",\"valid_from\":\"2020-01-20\"},"
 			   "{\"region\":\"黑龙江省/哈尔滨市\",\"level\":\"medium\",\"valid_from\":\"2020-04-10\",\"valid_to\":\"2020-05-31\"}]}";
 	status_is("PUT", "/api/risk-regions", teacher, list, 403);
-	j = call("PUT", "/api/risk-regions", admin,
-		 "{\"items\":[{\"region\":\"湖北省\",\"level\":\"severe\",\"valid_from\":\"2020-01-20\"}]}", 400);
-	assert_string_equal(field_of(j), "items[0].level");
+	j = api_json(fx.srv.port, "PUT", "/api/risk-regions", admin,
+		     "{\"items\":[{\"region\":\"湖北省\",\"level\":\"severe\",\"valid_from\":"
+		     "\"2020-01-20\"}]}",
+		     400);
+	assert_string_equal(api_error_field(j), "items[0].level");
 	cJSON_Delete(j);
-	j = call("PUT", "/api/risk-regions", admin, list, 201);
+	j = api_json(fx.srv.port, "PUT", "/api/risk-regions", admin, list, 201);
 	int64_t v2 = (int64_t)cJSON_GetObjectItem(j, "version")->valuedouble;
 	assert_true(v2 > v1);
 	cJSON_Delete(j);
-	j = call("GET", "/api/risk-regions", admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/risk-regions", admin, NULL, 200);
 	assert_int_equal((int64_t)cJSON_GetObjectItem(j, "version")->valuedouble, v2);
 	const cJSON *it;
 	int medium = 0;
@@ -574,14 +530,15 @@ static void test_risk_regions_and_rules_are_data_under_the_policy(void **state)
 	cJSON_Delete(j);
 	char old[64];
 	snprintf(old, sizeof old, "/api/risk-regions?version=%lld", (long long)v1);
-	j = call("GET", old, admin, NULL, 200); /* the old list is kept as it was */
+	j = api_json(fx.srv.port, "GET", old, admin, NULL,
+		     200); /* the old list is kept as it was */
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 2);
 	cJSON_Delete(j);
-	j = call("GET", "/api/risk-regions/versions", admin, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/risk-regions/versions", admin, NULL, 200);
 	assert_true(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")) >= 3);
 	cJSON_Delete(j);
 	/* Rules: the defaults are the district's; a school admin adds its own. */
-	j = call("GET", "/api/screen-rules", teacher, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/screen-rules", teacher, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 7);
 	int64_t rid = (int64_t)cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 1), "id")->valuedouble;
 	cJSON_Delete(j);
@@ -589,19 +546,22 @@ static void test_risk_regions_and_rules_are_data_under_the_policy(void **state)
 	snprintf(path, sizeof path, "/api/screen-rules/%lld", (long long)rid);
 	status_is("PUT", path, admin, "{\"threshold\":37.5}", 403);
 	status_is("POST", "/api/screen-rules", teacher, "{}", 403);
-	j = call("POST", "/api/screen-rules", admin, "{\"kind\":\"stay_region\",\"region\":\"\",\"status\":\"monitor\"}", 400);
-	assert_string_equal(field_of(j), "region");
+	j = api_json(fx.srv.port, "POST", "/api/screen-rules", admin,
+		     "{\"kind\":\"stay_region\",\"region\":\"\",\"status\":\"monitor\"}", 400);
+	assert_string_equal(api_error_field(j), "region");
 	cJSON_Delete(j);
-	j = call("POST", "/api/screen-rules", admin,
-		 "{\"kind\":\"stay_region\",\"region\":\"湖北省\",\"status\":\"monitor\",\"name_zh\":\"来自湖北：健康管理\","
-		 "\"name_en\":\"From Hubei: health management\",\"reason_zh\":\"在{region} 停留 {from} 至 {to},返校后健康管理\","
-		 "\"reason_en\":\"stayed in {region} {from}..{to}: health management\"}",
-		 201);
+	j = api_json(fx.srv.port, "POST", "/api/screen-rules", admin,
+		     "{\"kind\":\"stay_region\",\"region\":\"湖北省\",\"status\":\"monitor\","
+		     "\"name_zh\":\"来自湖北：健康管理\","
+		     "\"name_en\":\"From Hubei: health management\",\"reason_zh\":\"在{region} "
+		     "停留 {from} 至 {to},返校后健康管理\","
+		     "\"reason_en\":\"stayed in {region} {from}..{to}: health management\"}",
+		     201);
 	int64_t mine = (int64_t)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "rule"), "id")->valuedouble;
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "rule"), "district")));
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/screen-rules/%lld", (long long)mine);
-	j = call("PUT", path, admin, "{\"enabled\":false}", 200);
+	j = api_json(fx.srv.port, "PUT", path, admin, "{\"enabled\":false}", 200);
 	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "rule"), "enabled")));
 	cJSON_Delete(j);
 }
@@ -619,49 +579,62 @@ static void test_students_who_cannot_return_and_key_groups(void **state)
 	status_is("POST", "/api/people", admin,
 		  "{\"number\":\"T001\",\"name\":\"王老师\",\"gender\":\"女\",\"kind\":\"staff\",\"position\":\"数学教师\"}", 201);
 	status_is("POST", "/api/return/not-returned", teacher, "{\"number\":\"S05\",\"reason\":\"travel\"}", 403);
-	cJSON *j = call("POST", "/api/return/not-returned", teacher2, "{\"number\":\"S05\",\"reason\":\"holiday\"}", 400);
-	assert_string_equal(field_of(j), "reason");
+	cJSON *j = api_json(fx.srv.port, "POST", "/api/return/not-returned", teacher2,
+			    "{\"number\":\"S05\",\"reason\":\"holiday\"}", 400);
+	assert_string_equal(api_error_field(j), "reason");
 	cJSON_Delete(j);
-	j = call("POST", "/api/return/not-returned", teacher2,
-		 "{\"number\":\"S05\",\"reason\":\"quarantine\",\"detail\":\"居家隔离至5月25日\",\"expected_date\":\"2020-05-26\"}", 201);
+	j = api_json(fx.srv.port, "POST", "/api/return/not-returned", teacher2,
+		     "{\"number\":\"S05\",\"reason\":\"quarantine\",\"detail\":"
+		     "\"居家隔离至5月25日\",\"expected_date\":\"2020-05-26\"}",
+		     201);
 	int64_t id = (int64_t)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "not_returned"), "id")->valuedouble;
 	cJSON_Delete(j);
 	char path[128];
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld/sessions", (long long)id);
 	status_is("POST", path, teacher2, "{\"date\":\"2020-05-20\",\"minutes\":40}", 409); /* no plan yet */
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld/plan", (long long)id);
-	j = call("PUT", path, teacher2, "{\"tutor_no\":\"S01\",\"plan\":\"线上辅导\"}", 400);
-	assert_string_equal(field_of(j), "tutor_no");
+	j = api_json(fx.srv.port, "PUT", path, teacher2,
+		     "{\"tutor_no\":\"S01\",\"plan\":\"线上辅导\"}", 400);
+	assert_string_equal(api_error_field(j), "tutor_no");
 	cJSON_Delete(j);
-	j = call("PUT", path, teacher2, "{\"tutor_no\":\"T001\",\"plan\":\"每周二、四线上辅导数学\",\"sessions_planned\":6}", 200);
+	j = api_json(
+	    fx.srv.port, "PUT", path, teacher2,
+	    "{\"tutor_no\":\"T001\",\"plan\":\"每周二、四线上辅导数学\",\"sessions_planned\":6}",
+	    200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "plan"), "tutor")->valuestring, "王老师");
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld/sessions", (long long)id);
-	j = call("POST", path, teacher2, "{\"date\":\"2020-05-20\",\"minutes\":40,\"topic\":\"函数\",\"progress\":\"完成第一章\"}", 201);
+	j = api_json(fx.srv.port, "POST", path, teacher2,
+		     "{\"date\":\"2020-05-20\",\"minutes\":40,\"topic\":\"函数\",\"progress\":"
+		     "\"完成第一章\"}",
+		     201);
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "plan"), "sessions_done")->valueint, 1);
 	cJSON_Delete(j);
-	j = call("GET", "/api/return/not-returned?open=1", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/not-returned?open=1", principal, NULL, 200);
 	const cJSON *first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0);
 	assert_string_equal(cJSON_GetObjectItem(first, "reason_zh")->valuestring, "隔离观察");
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(first, "tutoring"), "sessions_planned")->valueint, 6);
 	cJSON_Delete(j);
 	/* The overview counts S05 as not returned, with the reason. */
-	j = call("GET", "/api/return/overview?date=2020-05-19", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/overview?date=2020-05-19", principal, NULL,
+		     200);
 	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "total"), "not_returned_by"), "quarantine")->valueint, 1);
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/return/not-returned/%lld", (long long)id);
-	j = call("PUT", path, teacher2, "{\"returned_date\":\"2020-05-26\"}", 200);
+	j = api_json(fx.srv.port, "PUT", path, teacher2, "{\"returned_date\":\"2020-05-26\"}", 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "not_returned"), "returned_date")->valuestring, "2020-05-26");
 	cJSON_Delete(j);
 	/* Key groups: S01 is a frontline worker's child; the principal names a carer. */
 	int64_t s01 = person_id(admin, "S01");
-	j = call("GET", "/api/return/key-groups", principal, NULL, 200);
+	j = api_json(fx.srv.port, "GET", "/api/return/key-groups", principal, NULL, 200);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(j, "items")), 1);
 	assert_true(cJSON_IsNull(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "items"), 0), "carer")));
 	cJSON_Delete(j);
 	snprintf(path, sizeof path, "/api/return/key-groups/%lld", (long long)s01);
 	status_is("PUT", path, teacher, "{\"group\":\"frontline_child\",\"carer_no\":\"T001\"}", 403);
-	j = call("PUT", path, principal, "{\"group\":\"frontline_child\",\"carer_no\":\"T001\",\"note\":\"每周谈心一次\"}", 200);
+	j = api_json(
+	    fx.srv.port, "PUT", path, principal,
+	    "{\"group\":\"frontline_child\",\"carer_no\":\"T001\",\"note\":\"每周谈心一次\"}", 200);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "key_group"), "carer"), "name")->valuestring, "王老师");
 	cJSON_Delete(j);
 }

@@ -22,126 +22,15 @@
 #include <cjson/cJSON.h>
 #include <zip.h>
 
-#include "httpc.h"
+#include "apifix.h"
 #include "testutil.h"
 
-typedef struct fixture {
-	char *dir;
-	char *db;
-	test_server srv;
-	char admin[256], principal[256], reporter[256], logistics[256], teacher[256], gate[256],
-	    district[256];
-} fixture;
-
-static fixture fx;
-
-static const char roster_csv[] = "学号,姓名,性别,年级,班级,宿舍,监护人电话\n"
-				 "S01,张一,男,2019级,一班,A101,13800000001\n"
-				 "S02,张二,男,2019级,一班,A101,13800000002\n"
-				 "S03,李三,女,2019级,二班,B201,13800000003\n"
-				 "S04,李四,女,2019级,二班,B201,13800000004\n"
-				 "S05,王五,男,2020级,三班,A102,13800000005\n"
-				 "S06,王六,男,2020级,三班,A102,13800000006\n"
-				 "S07,赵七,女,2020级,四班,B202,13800000007\n";
-
-static int run_ok(const char *cmd, const char *in)
-{
-	return tu_run_ok(cmd, in, NULL);
-}
-
-static int login(const char *user, const char *pw, char *cookie_hdr, size_t size)
-{
-	char c[256];
-	if (httpc_login(fx.srv.port, user, pw, c, sizeof c) != 200)
-		return -1;
-	snprintf(cookie_hdr, size, "Cookie: %.200s\r\n", c);
-	return 0;
-}
+static api_school fx;
 
 static int setup(void **state)
 {
-	(void)state;
-	fx.dir = tu_tmpdir();
-	char *csv = tu_write_file(fx.dir, "roster.csv", roster_csv, (size_t)-1);
-	fx.db = malloc(512);
-	tu_db(fx.db, 512, fx.dir, "io.db");
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), fx.db, csv);
-	free(csv);
-	if (run_ok(cmd, NULL))
-		return -1;
-	static const struct {
-		const char *name, *role, *scope;
-	} users[] = {
-	    {"admin", "admin", NULL},		{"principal", "principal", NULL},
-	    {"doc", "reporter", NULL},		{"wang", "logistics", NULL},
-	    {"t1", "teacher", "一班"},		{"gate", "gate", NULL},
-	    {"district", "district", "北碚区"},
-	};
-	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
-		snprintf(cmd, sizeof cmd, "%s user add --db %s --name %s --role %s%s%s%s",
-			 tu_jinyun_bin(), fx.db, users[i].name, users[i].role,
-			 users[i].scope ? " --scope '" : "", users[i].scope ? users[i].scope : "",
-			 users[i].scope ? "'" : "");
-		if (run_ok(cmd, "password-123\n"))
-			return -1;
-	}
-	if (test_server_start(&fx.srv, fx.db))
-		return -1;
-	char *cookies[] = {fx.admin,   fx.principal, fx.reporter, fx.logistics,
-			   fx.teacher, fx.gate,	     fx.district};
-	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
-		if (login(users[i].name, "password-123", cookies[i], 256))
-			return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
-	free(fx.db);
-	return 0;
-}
-
-/* Send a request; return the status and (when out) the parsed body. */
-static int call(const char *method, const char *path, const char *cookie, const char *body,
-		cJSON **out)
-{
-	httpc_resp r;
-	assert_int_equal(
-	    httpc_request(fx.srv.port, method, path, cookie, body, body ? strlen(body) : 0, &r), 0);
-	int status = r.status;
-	if (out) {
-		*out = cJSON_Parse(r.body);
-		if (!*out)
-			fprintf(stderr, "%s %s: not JSON: %s\n", method, path, r.body);
-		assert_non_null(*out);
-	}
-	httpc_free(&r);
-	return status;
-}
-
-static void expect(const char *method, const char *path, const char *cookie, const char *body,
-		   int status)
-{
-	httpc_resp r;
-	assert_int_equal(
-	    httpc_request(fx.srv.port, method, path, cookie, body, body ? strlen(body) : 0, &r), 0);
-	if (r.status != status)
-		fprintf(stderr, "%s %s: %d (want %d) %s\n", method, path, r.status, status, r.body);
-	assert_int_equal(r.status, status);
-	httpc_free(&r);
-}
-
-static const cJSON *get(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItem(o, k);
-	if (!v)
-		fail_msg("missing key %s", k);
-	return v;
+	*state = &fx;
+	return api_school_start(&fx, "io.db");
 }
 
 /* POST a raw file to path; the status, and the parsed answer in *out. */
@@ -161,7 +50,9 @@ static int upload(const char *path, const char *cookie, const char *data, size_t
 static double people_total(void)
 {
 	cJSON *j = NULL;
-	assert_int_equal(call("GET", "/api/people?kind=student&total=1&limit=1", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/people?kind=student&total=1&limit=1",
+				  fx.admin, NULL, &j),
+			 200);
 	double n = cJSON_GetObjectItem(j, "total")->valuedouble;
 	cJSON_Delete(j);
 	return n;
@@ -177,15 +68,16 @@ static void test_a_bad_row_answers_the_error_table_and_writes_nothing(void **sta
 				  "S09,孙九,X,2019级,一班,A101,13800000009\n";
 	cJSON *j = NULL;
 	assert_int_equal(upload("/api/imports/roster?filename=new.csv", fx.admin, bad, strlen(bad), &j), 400);
-	assert_string_equal(cJSON_GetObjectItem(get(j, "error"), "code")->valuestring, "import_refused");
-	const cJSON *errors = get(j, "errors");
+	assert_string_equal(cJSON_GetObjectItem(api_get(j, "error"), "code")->valuestring,
+			    "import_refused");
+	const cJSON *errors = api_get(j, "errors");
 	assert_int_equal(cJSON_GetArraySize(errors), 1);
 	const cJSON *e = cJSON_GetArrayItem(errors, 0);
-	assert_string_equal(get(e, "file")->valuestring, "new.csv");
-	assert_int_equal(get(e, "row")->valueint, 3);
-	assert_true(strlen(get(e, "column")->valuestring) > 0);
-	assert_true(strlen(get(e, "message")->valuestring) > 0);
-	assert_int_equal(get(j, "total")->valueint, 1);
+	assert_string_equal(api_get(e, "file")->valuestring, "new.csv");
+	assert_int_equal(api_get(e, "row")->valueint, 3);
+	assert_true(strlen(api_get(e, "column")->valuestring) > 0);
+	assert_true(strlen(api_get(e, "message")->valuestring) > 0);
+	assert_int_equal(api_get(j, "total")->valueint, 1);
 	cJSON_Delete(j);
 	assert_true(people_total() == before);
 
@@ -193,8 +85,8 @@ static void test_a_bad_row_answers_the_error_table_and_writes_nothing(void **sta
 	static const char good[] = "学号,姓名,性别,年级,班级,宿舍,监护人电话\n"
 				   "S08,钱八,男,2019级,一班,A101,13800000008\n";
 	assert_int_equal(upload("/api/imports/roster?filename=new.csv", fx.admin, good, strlen(good), &j), 200);
-	assert_int_equal(get(j, "added")->valueint, 1);
-	assert_string_equal(get(j, "kind")->valuestring, "roster");
+	assert_int_equal(api_get(j, "added")->valueint, 1);
+	assert_string_equal(api_get(j, "kind")->valuestring, "roster");
 	cJSON_Delete(j);
 	assert_true(people_total() == before + 1);
 }
@@ -215,9 +107,9 @@ static void test_the_roster_exported_as_xlsx_imports_again_unchanged(void **stat
 	double before = people_total();
 	cJSON *j = NULL;
 	assert_int_equal(upload("/api/imports/roster?filename=roster.xlsx", fx.reporter, r.body, r.body_len, &j), 200);
-	assert_int_equal(get(j, "added")->valueint, 0);
-	assert_int_equal(get(j, "rows")->valueint, (int)before);
-	assert_int_equal(get(j, "unchanged")->valueint, (int)before);
+	assert_int_equal(api_get(j, "added")->valueint, 0);
+	assert_int_equal(api_get(j, "rows")->valueint, (int)before);
+	assert_int_equal(api_get(j, "unchanged")->valueint, (int)before);
 	cJSON_Delete(j);
 	httpc_free(&r);
 
@@ -225,7 +117,7 @@ static void test_the_roster_exported_as_xlsx_imports_again_unchanged(void **stat
 	assert_int_equal(r.status, 200);
 	assert_non_null(strstr(r.body, "张一"));
 	httpc_free(&r);
-	expect("GET", "/api/exports/roster?format=pdf", fx.admin, NULL, 400);
+	api_expect(fx.srv.port, "GET", "/api/exports/roster?format=pdf", fx.admin, NULL, 400);
 }
 
 static void test_who_may_import_and_export(void **state)
@@ -234,16 +126,19 @@ static void test_who_may_import_and_export(void **state)
 	static const char csv[] = "学号,姓名,性别,年级,班级,宿舍,监护人电话\n";
 	const char *no[] = { fx.teacher, fx.gate, fx.logistics, fx.principal, fx.district };
 	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
-		expect("POST", "/api/imports/roster?filename=a.csv", no[i], csv, 403);
-	expect("POST", "/api/imports/roster?filename=a.csv", NULL, csv, 401);
+		api_expect(fx.srv.port, "POST", "/api/imports/roster?filename=a.csv", no[i], csv,
+			   403);
+	api_expect(fx.srv.port, "POST", "/api/imports/roster?filename=a.csv", NULL, csv, 401);
 	/* Batches are the admin's only; risk regions the admin's and the district's. */
-	expect("POST", "/api/imports/batches?filename=b.csv", fx.reporter, "batch,class,return_date\n", 403);
+	api_expect(fx.srv.port, "POST", "/api/imports/batches?filename=b.csv", fx.reporter,
+		   "batch,class,return_date\n", 403);
 	const char *risk = "region,level,valid_from,valid_to\n湖北省/武汉市,high,2020-01-01,2020-12-31\n";
-	expect("POST", "/api/imports/risk-regions?filename=r.csv", fx.district, risk, 200);
-	expect("POST", "/api/imports/nothing?filename=a.csv", fx.admin, csv, 404);
+	api_expect(fx.srv.port, "POST", "/api/imports/risk-regions?filename=r.csv", fx.district,
+		   risk, 200);
+	api_expect(fx.srv.port, "POST", "/api/imports/nothing?filename=a.csv", fx.admin, csv, 404);
 	const char *nox[] = { fx.teacher, fx.gate, fx.logistics, fx.district };
 	for (size_t i = 0; i < sizeof nox / sizeof nox[0]; i++)
-		expect("GET", "/api/exports/roster", nox[i], NULL, 403);
+		api_expect(fx.srv.port, "GET", "/api/exports/roster", nox[i], NULL, 403);
 }
 
 static void test_a_hostile_upload_is_refused_clearly(void **state)
@@ -255,17 +150,17 @@ static void test_a_hostile_upload_is_refused_clearly(void **state)
 	cJSON *j = NULL;
 	assert_int_equal(upload("/api/imports/roster?filename=..%2F..%2Fetc%2Fpasswd.csv", fx.admin, bad,
 				strlen(bad), &j), 400);
-	const cJSON *e = cJSON_GetArrayItem(get(j, "errors"), 0);
-	assert_string_equal(get(e, "file")->valuestring, "passwd.csv");
+	const cJSON *e = cJSON_GetArrayItem(api_get(j, "errors"), 0);
+	assert_string_equal(api_get(e, "file")->valuestring, "passwd.csv");
 	cJSON_Delete(j);
 	/* Not a workbook. */
 	assert_int_equal(upload("/api/imports/roster?filename=x.xlsx", fx.admin, "not a zip at all", 16, &j), 400);
-	e = cJSON_GetArrayItem(get(j, "errors"), 0);
-	assert_string_equal(get(e, "file")->valuestring, "x.xlsx");
-	assert_non_null(strstr(get(e, "message")->valuestring, "xlsx"));
+	e = cJSON_GetArrayItem(api_get(j, "errors"), 0);
+	assert_string_equal(api_get(e, "file")->valuestring, "x.xlsx");
+	assert_non_null(strstr(api_get(e, "message")->valuestring, "xlsx"));
 	cJSON_Delete(j);
 	/* An empty body. */
-	expect("POST", "/api/imports/roster?filename=x.csv", fx.admin, "", 400);
+	api_expect(fx.srv.port, "POST", "/api/imports/roster?filename=x.csv", fx.admin, "", 400);
 	/* Over the body limit: 413 and nothing read into memory past it. */
 	size_t big = 2u << 20;
 	char *data = malloc(big);
@@ -365,9 +260,9 @@ static void test_a_zip_bomb_is_refused_without_costing_memory(void **state)
 		assert_true(len < 1024 * 1024);
 		cJSON *j = NULL;
 		assert_int_equal(upload("/api/imports/roster?filename=bomb.xlsx", fx.admin, data, len, &j), 400);
-		const cJSON *e = cJSON_GetArrayItem(get(j, "errors"), 0);
-		assert_string_equal(get(e, "file")->valuestring, "bomb.xlsx");
-		assert_non_null(strstr(get(e, "message")->valuestring, "MiB"));
+		const cJSON *e = cJSON_GetArrayItem(api_get(j, "errors"), 0);
+		assert_string_equal(api_get(e, "file")->valuestring, "bomb.xlsx");
+		assert_non_null(strstr(api_get(e, "message")->valuestring, "MiB"));
 		cJSON_Delete(j);
 		free(data);
 	}
@@ -383,36 +278,42 @@ static void test_contact_records_and_the_calendar(void **state)
 	cJSON *j = NULL;
 	static const char bad[] = "100 S01 S02\n120 S01 S99\n";
 	assert_int_equal(upload("/api/imports/contacts?filename=c.txt", fx.reporter, bad, strlen(bad), &j), 400);
-	const cJSON *e = cJSON_GetArrayItem(get(j, "errors"), 0);
-	assert_string_equal(get(e, "file")->valuestring, "c.txt");
-	assert_int_equal(get(e, "row")->valueint, 2);
+	const cJSON *e = cJSON_GetArrayItem(api_get(j, "errors"), 0);
+	assert_string_equal(api_get(e, "file")->valuestring, "c.txt");
+	assert_int_equal(api_get(e, "row")->valueint, 2);
 	cJSON_Delete(j);
 	static const char good[] = "100 S01 S02\n120 S01 S03\n";
 	assert_int_equal(upload("/api/imports/contacts?filename=c.txt&resolution=30", fx.reporter, good, strlen(good), &j),
 			 200);
-	assert_int_equal(get(j, "rows")->valueint, 2);
-	assert_int_equal(get(j, "resolution")->valueint, 30);
+	assert_int_equal(api_get(j, "rows")->valueint, 2);
+	assert_int_equal(api_get(j, "resolution")->valueint, 30);
 	cJSON_Delete(j);
-	expect("POST", "/api/imports/contacts?filename=c.txt&resolution=0", fx.reporter, good, 400);
-	expect("POST", "/api/imports/contacts?filename=c.txt", fx.principal, good, 403);
+	api_expect(fx.srv.port, "POST", "/api/imports/contacts?filename=c.txt&resolution=0",
+		   fx.reporter, good, 400);
+	api_expect(fx.srv.port, "POST", "/api/imports/contacts?filename=c.txt", fx.principal, good,
+		   403);
 
 	/* The school calendar: a bad kind names its row; a good file sets the days. */
 	static const char cal_bad[] = "date,kind,note\n2026-10-01,holiday,国庆\n2026-10-02,vacation,\n";
 	assert_int_equal(upload("/api/imports/calendar?filename=cal.csv", fx.admin, cal_bad, strlen(cal_bad), &j), 400);
-	e = cJSON_GetArrayItem(get(j, "errors"), 0);
-	assert_int_equal(get(e, "row")->valueint, 3);
-	assert_string_equal(get(e, "column")->valuestring, "kind");
+	e = cJSON_GetArrayItem(api_get(j, "errors"), 0);
+	assert_int_equal(api_get(e, "row")->valueint, 3);
+	assert_string_equal(api_get(e, "column")->valuestring, "kind");
 	cJSON_Delete(j);
-	assert_int_equal(call("GET", "/api/calendar?from=2026-10-01&to=2026-10-02", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/calendar?from=2026-10-01&to=2026-10-02",
+				  fx.admin, NULL, &j),
+			 200);
 	char *text = cJSON_PrintUnformatted(j);
 	assert_null(strstr(text, "holiday"));
 	free(text);
 	cJSON_Delete(j);
 	static const char cal[] = "date,kind,note\n2026-10-01,holiday,国庆\n";
 	assert_int_equal(upload("/api/imports/calendar?filename=cal.csv", fx.admin, cal, strlen(cal), &j), 200);
-	assert_int_equal(get(j, "rows")->valueint, 1);
+	assert_int_equal(api_get(j, "rows")->valueint, 1);
 	cJSON_Delete(j);
-	assert_int_equal(call("GET", "/api/calendar?from=2026-10-01&to=2026-10-02", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/calendar?from=2026-10-01&to=2026-10-02",
+				  fx.admin, NULL, &j),
+			 200);
 	text = cJSON_PrintUnformatted(j);
 	assert_non_null(strstr(text, "\"date\":\"2026-10-01\",\"kind\":\"holiday\""));
 	free(text);
@@ -423,13 +324,14 @@ static void test_imports_and_exports_are_audited(void **state)
 {
 	(void)state;
 	cJSON *j = NULL;
-	assert_int_equal(call("GET", "/api/audit?limit=200", fx.admin, NULL, &j), 200);
+	assert_int_equal(api_call(fx.srv.port, "GET", "/api/audit?limit=200", fx.admin, NULL, &j),
+			 200);
 	int imports = 0, refused = 0, exports = 0;
 	const cJSON *it;
-	cJSON_ArrayForEach(it, get(j, "items"))
+	cJSON_ArrayForEach(it, api_get(j, "items"))
 	{
-		const char *action = get(it, "action")->valuestring;
-		const char *detail = get(it, "detail")->valuestring;
+		const char *action = api_get(it, "action")->valuestring;
+		const char *detail = api_get(it, "detail")->valuestring;
 		if (!strcmp(action, "import")) {
 			imports++;
 			refused += strstr(detail, "refused") != NULL;
@@ -453,5 +355,5 @@ int main(void)
 	    cmocka_unit_test(test_contact_records_and_the_calendar),
 	    cmocka_unit_test(test_imports_and_exports_are_audited),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, api_school_teardown);
 }

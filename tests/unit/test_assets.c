@@ -48,8 +48,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
+	tu_rmtree_free(fx.dir);
 	free(fx.db);
 	return 0;
 }

@@ -20,10 +20,9 @@
 #include "domain/presence_import.h"
 #include "domain/timeline.h"
 #include "store/returns.h"
+#include "storefix.h"
 #include "testutil.h"
 #include "util/date.h"
-
-#define CST (8 * 3600)
 
 typedef struct fx {
 	char *dir;
@@ -41,82 +40,30 @@ static const char roster[] =
 	"S05,李五,女,2019级,二班,,13800000005\n"
 	"S06,王六,男,2019级,二班,,13800000006\n";
 
-static int64_t at(const char *date, int min)
-{
-	int32_t d;
-	assert_int_equal(date_parse(date, &d), 0);
-	return (int64_t)d * 86400 - CST + (int64_t)min * 60;
-}
-
-static int64_t add_place(fx *f, const char *kind, const char *name, int64_t capacity)
-{
-	place_rec p;
-	memset(&p, 0, sizeof p);
-	p.school_id = f->school;
-	snprintf(p.kind, sizeof p.kind, "%s", kind);
-	snprintf(p.name, sizeof p.name, "%s", name);
-	p.floor = -1000;
-	p.capacity = capacity;
-	p.area_m2 = -1;
-	int64_t id;
-	assert_int_equal(store_place_upsert(f->s, &p, &id, NULL), 0);
-	return id;
-}
-
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "k.db");
-	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
-	char cmd[1400], *out, *err;
-	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), f->db, csv);
-	int rc = tu_run(cmd, NULL, &out, &err);
-	free(out);
-	free(err);
-	free(csv);
 	jy_err e;
-	if (rc || store_open(f->db, &f->s, &e))
+	if (sf_open_school(&f->dir, f->db, sizeof f->db, "k.db", roster, &f->s, &f->school))
 		return -1;
-	school_rec sc;
-	store_school_default(f->s, &sc, &e);
-	f->school = sc.id;
 	store_class_find(f->s, f->school, "一班", &f->c1, &e);
 	static const char *const nums[] = { "S01", "S02", "S03", "S04", "S05", "S06" };
-	for (int i = 0; i < 6; i++) {
-		person_rec p;
-		store_person_find(f->s, f->school, nums[i], &p, &e);
-		f->p[i] = p.id;
-	}
+	sf_people(f->s, f->school, nums, 6, f->p);
 	*state = f;
-	f->room = add_place(f, "classroom", "教室101", 50);
-	f->iso = add_place(f, "isolation_room", "隔离室1", 1);
-	f->obs = add_place(f, "observation_room", "留观室", 6);
-	add_place(f, "clinic", "医务室", 5);
+	f->room = sf_place(f->s, f->school, "classroom", "教室101", 50);
+	f->iso = sf_place(f->s, f->school, "isolation_room", "隔离室1", 1);
+	f->obs = sf_place(f->s, f->school, "observation_room", "留观室", 6);
+	sf_place(f->s, f->school, "clinic", "医务室", 5);
 	/* 一班 in 101 every weekday morning, 08:00–09:30. */
-	for (int wd = 1; wd <= 5; wd++) {
-		timetable_rec t;
-		memset(&t, 0, sizeof t);
-		t.school_id = f->school;
-		t.class_id = f->c1;
-		t.place_id = f->room;
-		t.weekday = wd;
-		t.start_min = 480;
-		t.end_min = 570;
-		int64_t id;
-		assert_int_equal(store_timetable_add(f->s, &t, &id, NULL), 0);
-	}
+	for (int wd = 1; wd <= 5; wd++)
+		sf_timetable(f->s, f->school, f->c1, f->room, wd, 480, 570);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 static int64_t open_case(fx *f, int who, const char *code, const char *cls, int64_t onset)
@@ -149,7 +96,7 @@ static void test_case_open_validates_and_sets_the_deadline(void **state)
 	assert_string_equal(e.column, "person_id");
 	/* The Chinese name is accepted and stored as the code. */
 	int64_t before = (int64_t)time(NULL);
-	id = open_case(f, 0, "水痘", "suspected", at("2020-05-20", 480));
+	id = open_case(f, 0, "水痘", "suspected", sf_at("2020-05-20", 480));
 	cases_rec c;
 	assert_int_equal(store_case_get(f->s, id, &c, &e), 0);
 	assert_string_equal(c.code, "varicella");
@@ -254,7 +201,8 @@ static void test_cases_from_alert_once_per_person(void **state)
 	assert_string_equal(c.code, "hfmd");
 	assert_string_equal(c.classification, "suspected");
 	assert_int_equal(c.alert_id, aid);
-	assert_int_equal(c.onset_at, at(c.person_id == f->p[0] ? "2020-05-18" : "2020-05-19", 0));
+	assert_int_equal(c.onset_at,
+			 sf_at(c.person_id == f->p[0] ? "2020-05-18" : "2020-05-19", 0));
 	/* Again: nothing new. */
 	assert_int_equal(cases_from_alert(f->s, aid, 0, ids, 4, &n, &existing, &e), 0);
 	assert_int_equal(n, 0);
@@ -266,7 +214,7 @@ static void test_followup_checks_case_and_sweep(void **state)
 	fx *f = *state;
 	jy_err e;
 	err_clear(&e);
-	int64_t k = open_case(f, 0, "varicella", "confirmed", at("2020-05-20", 480));
+	int64_t k = open_case(f, 0, "varicella", "confirmed", sf_at("2020-05-20", 480));
 	followup_contact c[3];
 	memset(c, 0, sizeof c);
 	c[0].person_id = f->p[1];
@@ -324,7 +272,7 @@ static void test_followup_checks_case_and_sweep(void **state)
 	assert_string_equal(cr.classification, "suspected");
 	assert_int_equal(cr.source_case_id, k);
 	assert_string_equal(cr.source_by, "trace");
-	assert_int_equal(cr.onset_at, at("2020-05-22", 0));
+	assert_int_equal(cr.onset_at, sf_at("2020-05-22", 0));
 	assert_int_equal(cr.followup_id, ids[0]);
 	assert_int_equal(store_followup_get(f->s, ids[0], &fr[0], &e), 0);
 	assert_string_equal(fr[0].status, "became_case");
@@ -347,7 +295,7 @@ static void test_followup_completes_when_checked_to_the_end(void **state)
 	fx *f = *state;
 	jy_err e;
 	err_clear(&e);
-	int64_t k = open_case(f, 3, "norovirus", "clinical", at("2020-05-20", 480));
+	int64_t k = open_case(f, 3, "norovirus", "clinical", sf_at("2020-05-20", 480));
 	followup_contact c;
 	memset(&c, 0, sizeof c);
 	c.person_id = f->p[4];
@@ -378,19 +326,19 @@ static void test_chains_link_suggest_and_graph(void **state)
 	err_clear(&e);
 	/* S01 falls ill on Wednesday 05-20; classmate S02 on Saturday 05-23; S04
 	 * of the other class on Friday 05-22 (never met either). */
-	int64_t a = open_case(f, 0, "varicella", "confirmed", at("2020-05-20", 600));
-	int64_t b = open_case(f, 1, "varicella", "suspected", at("2020-05-23", 600));
-	int64_t c = open_case(f, 3, "varicella", "suspected", at("2020-05-22", 600));
+	int64_t a = open_case(f, 0, "varicella", "confirmed", sf_at("2020-05-20", 600));
+	int64_t b = open_case(f, 1, "varicella", "suspected", sf_at("2020-05-23", 600));
+	int64_t c = open_case(f, 3, "varicella", "suspected", sf_at("2020-05-22", 600));
 	chain_suggestion sg;
-	assert_int_equal(chains_suggest(f->s, b, at("2020-05-24", 0), &sg, &e), 0);
+	assert_int_equal(chains_suggest(f->s, b, sf_at("2020-05-24", 0), &sg, &e), 0);
 	assert_int_equal(sg.source_case_id, a);
 	assert_int_equal(sg.candidates, 2);
 	/* a's window: from 48 h before onset (Monday 10:00); the first
 	 * contact after that is the night in their shared room A101, Monday
 	 * 22:00 (before Tuesday's class at 08:00). */
-	assert_int_equal(sg.first_contact, at("2020-05-18", 22 * 60));
+	assert_int_equal(sg.first_contact, sf_at("2020-05-18", 22 * 60));
 	assert_string_equal(sg.place, "A101");
-	assert_int_equal(chains_suggest(f->s, c, at("2020-05-24", 0), &sg, &e), 0);
+	assert_int_equal(chains_suggest(f->s, c, sf_at("2020-05-24", 0), &sg, &e), 0);
 	assert_int_equal(sg.source_case_id, 0);
 	/* Links, and no cycles. */
 	assert_int_equal(chains_set_source(f->s, b, a, "trace", &e), 0);
@@ -424,15 +372,16 @@ static void test_timeline_in_time_order(void **state)
 	fx *f = *state;
 	jy_err e;
 	err_clear(&e);
-	int64_t k = open_case(f, 0, "varicella", "confirmed", at("2020-05-20", 600));
+	int64_t k = open_case(f, 0, "varicella", "confirmed", sf_at("2020-05-20", 600));
 	int64_t stay;
-	assert_int_equal(cases_isolate(f->s, k, f->obs, at("2020-05-20", 660), "", "", 0, &stay, &e), 0);
+	assert_int_equal(
+	    cases_isolate(f->s, k, f->obs, sf_at("2020-05-20", 660), "", "", 0, &stay, &e), 0);
 	health_event_rec ev;
 	memset(&ev, 0, sizeof ev);
 	ev.school_id = f->school;
 	ev.person_id = f->p[0];
 	snprintf(ev.date, sizeof ev.date, "2020-05-20");
-	ev.at = at("2020-05-20", 620);
+	ev.at = sf_at("2020-05-20", 620);
 	snprintf(ev.source, sizeof ev.source, "clinic");
 	ev.temperature = 38.2;
 	snprintf(ev.symptoms, sizeof ev.symptoms, "fever,rash");
@@ -453,7 +402,9 @@ static void test_timeline_in_time_order(void **state)
 	int outcome;
 	assert_int_equal(store_declaration_upsert(f->s, &d, &did, &outcome, &e), 0);
 	cJSON *items;
-	assert_int_equal(timeline_person(f->s, f->p[0], at("2020-05-18", 0), at("2020-05-21", 0), &items, &e), 0);
+	assert_int_equal(timeline_person(f->s, f->p[0], sf_at("2020-05-18", 0),
+					 sf_at("2020-05-21", 0), &items, &e),
+			 0);
 	assert_true(has_kind(items, "declaration"));
 	assert_true(has_kind(items, "presence"));
 	assert_true(has_kind(items, "case"));
@@ -470,7 +421,8 @@ static void test_timeline_in_time_order(void **state)
 		if (!strcmp(cJSON_GetObjectItem(it, "kind")->valuestring, "presence")) {
 			clinic |= !strcmp(src->valuestring, "clinic");
 			/* isolated from 05-20 11:00: no class presence after */
-			class_after_isolation |= !strcmp(src->valuestring, "timetable") && t >= at("2020-05-20", 660);
+			class_after_isolation |=
+			    !strcmp(src->valuestring, "timetable") && t >= sf_at("2020-05-20", 660);
 		}
 	}
 	assert_true(clinic);

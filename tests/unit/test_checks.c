@@ -33,34 +33,17 @@ static const char roster[] =
 	"S06,王六,男,2019级,二班,A103,13800000006\n"
 	"S07,王七,女,2019级,二班,B202,13800000007\n";
 
-static int jy(fx *f, const char *args, char **out, char **err)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s %s --db %s", tu_jinyun_bin(), args, f->db);
-	return tu_run(cmd, NULL, out, err);
-}
-
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "c.db");
-	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
-	char args[700], *out, *err;
-	snprintf(args, sizeof args, "import roster %s", csv);
-	int rc = jy(f, args, &out, &err);
-	free(out);
-	free(err);
-	free(csv);
 	*state = f;
-	return rc;
+	return tu_school(&f->dir, f->db, sizeof f->db, "c.db", roster);
 }
 
 static int teardown(void **state)
 {
 	fx *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }
@@ -71,13 +54,13 @@ static int import_checks(fx *f, const char *body, char **out, char **err)
 	char args[700];
 	snprintf(args, sizeof args, "import checks %s", p);
 	free(p);
-	return jy(f, args, out, err);
+	return tu_jinyun(f->db, args, out, err);
 }
 
 static cJSON *json_of(fx *f, const char *args)
 {
 	char *out, *err;
-	assert_int_equal(jy(f, args, &out, &err), 0);
+	assert_int_equal(tu_jinyun(f->db, args, &out, &err), 0);
 	cJSON *j = cJSON_Parse(out);
 	if (!j)
 		fprintf(stderr, "not JSON: %s\n%s\n", out, err);
@@ -276,7 +259,7 @@ static void test_census_rejects_bad_date(void **state)
 {
 	fx *f = *state;
 	char *out, *err;
-	assert_int_equal(jy(f, "census --date 2020-13-01 --json", &out, &err), 1);
+	assert_int_equal(tu_jinyun(f->db, "census --date 2020-13-01 --json", &out, &err), 1);
 	assert_non_null(strstr(err, "date"));
 	free(out);
 	free(err);

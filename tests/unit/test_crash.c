@@ -308,8 +308,7 @@ static int crash_teardown(void **state)
 		return 0;
 	if (fx->srv.pid > 0)
 		test_server_stop(&fx->srv);
-	tu_rmtree(fx->dir);
-	free(fx->dir);
+	tu_rmtree_free(fx->dir);
 	free(fx->db);
 	free(fx->people);
 	free(fx->gate);

@@ -298,8 +298,7 @@ static void test_csv_read_file_reads_from_disk_and_names_missing_file(void **sta
 	assert_null(t);
 	assert_string_equal(e.file, missing);
 	free(path);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_csv_reads_ten_thousand_rows(void **state)

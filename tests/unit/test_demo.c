@@ -68,8 +68,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }

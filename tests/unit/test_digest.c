@@ -23,6 +23,7 @@
 #include "store/digest.h"
 #include "store/district.h"
 #include "store/returns.h"
+#include "storefix.h"
 #include "testutil.h"
 #include "util/date.h"
 
@@ -95,10 +96,8 @@ static void declare(fx *f, int64_t school, int64_t person, int32_t rday)
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "d.db");
 	jy_err err;
-	if (store_open(f->db, &f->s, &err))
+	if (sf_open_db(&f->dir, f->db, sizeof f->db, "d.db", &f->s))
 		return -1;
 	const char *seed = getenv("DIGEST_SEED");
 	f->rng = seed ? strtoull(seed, NULL, 10) : 20200512;
@@ -166,12 +165,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
 	free(f->people);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 /* ---- the facts, call for call ---- */

@@ -27,6 +27,7 @@
 #include "domain/supplies.h"
 #include "store/operations.h"
 #include "store/surveillance.h"
+#include "storefix.h"
 #include "testutil.h"
 #include "util/date.h"
 
@@ -116,11 +117,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 static const cJSON *get(const cJSON *o, const char *k)

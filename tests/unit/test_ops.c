@@ -38,21 +38,6 @@ static const char roster_csv[] = "学号,姓名,性别,年级,班级,宿舍,监�
 				 "S01,张一,男,2019级,一班,A101,13800000001\n"
 				 "S02,李二,女,2019级,一班,B201,13800000002\n";
 
-static int run_out(const char *cmd, char **out, char **err)
-{
-	char *o = NULL, *e = NULL;
-	int rc = tu_run(cmd, NULL, &o, &e);
-	if (out)
-		*out = o;
-	else
-		free(o);
-	if (err)
-		*err = e;
-	else
-		free(e);
-	return rc;
-}
-
 static int login(void)
 {
 	static const char body[] = "{\"username\":\"admin\",\"password\":\"password-123\"}";
@@ -81,7 +66,7 @@ static int setup(void **state)
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s && echo password-123 | %s user add --db %s --name admin --role admin",
 		 tu_jinyun_bin(), fx.db, csv, tu_jinyun_bin(), fx.db);
 	free(csv);
-	if (run_out(cmd, NULL, NULL))
+	if (tu_run(cmd, NULL, NULL, NULL))
 		return -1;
 	const char *extra[] = { "--log-format", "json", NULL };
 	if (test_server_start_ex(&fx.srv, fx.db, extra, fx.log))
@@ -93,8 +78,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	test_server_stop(&fx.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 
@@ -167,7 +151,7 @@ static void test_backup_while_writing_then_restore(void **state)
 	char bak[600], cmd[2048], *out = NULL, *err = NULL;
 	snprintf(bak, sizeof bak, "%s/ops.bak", fx.dir);
 	snprintf(cmd, sizeof cmd, "%s backup --db %s --out %s", tu_jinyun_bin(), fx.db, bak);
-	int rc = run_out(cmd, &out, &err);
+	int rc = tu_run(cmd, NULL, &out, &err);
 	if (rc)
 		fprintf(stderr, "%s%s", out, err);
 	assert_int_equal(rc, 0);
@@ -193,7 +177,7 @@ static void test_backup_while_writing_then_restore(void **state)
 
 	/* A backup over the database itself is refused. */
 	snprintf(cmd, sizeof cmd, "%s backup --db %s --out %s", tu_jinyun_bin(), fx.db, fx.db);
-	assert_int_equal(run_out(cmd, &out, &err), 1);
+	assert_int_equal(tu_run(cmd, NULL, &out, &err), 1);
 	assert_non_null(strstr(err, "the database itself"));
 	free(out);
 	free(err);
@@ -201,7 +185,7 @@ static void test_backup_while_writing_then_restore(void **state)
 
 	/* Restore refuses while the server holds the database. */
 	snprintf(cmd, sizeof cmd, "%s restore --db %s --from %s", tu_jinyun_bin(), fx.db, bak);
-	assert_int_equal(run_out(cmd, &out, &err), 1);
+	assert_int_equal(tu_run(cmd, NULL, &out, &err), 1);
 	assert_non_null(strstr(err, "in use by process"));
 	free(out);
 	free(err);
@@ -211,7 +195,7 @@ static void test_backup_while_writing_then_restore(void **state)
 	char *bad = tu_write_file(fx.dir, "bad.bak", "SQLite format 3\0garbage garbage", 32);
 	test_server_stop(&fx.srv);
 	snprintf(cmd, sizeof cmd, "%s restore --db %s --from %s", tu_jinyun_bin(), fx.db, bad);
-	assert_int_equal(run_out(cmd, &out, &err), 1);
+	assert_int_equal(tu_run(cmd, NULL, &out, &err), 1);
 	free(bad);
 	free(out);
 	free(err);
@@ -219,7 +203,7 @@ static void test_backup_while_writing_then_restore(void **state)
 
 	/* Stopped: restore replaces the file; the counts are the backup's. */
 	snprintf(cmd, sizeof cmd, "%s restore --db %s --from %s", tu_jinyun_bin(), fx.db, bak);
-	rc = run_out(cmd, &out, &err);
+	rc = tu_run(cmd, NULL, &out, &err);
 	if (rc)
 		fprintf(stderr, "%s%s", out, err);
 	assert_int_equal(rc, 0);
@@ -347,7 +331,7 @@ static void test_backup_postgres_with_pg_dump(void **state)
 	char dump[600], cmd[2048], *out = NULL, *err = NULL;
 	snprintf(dump, sizeof dump, "%s/pg.dump", fx.dir);
 	snprintf(cmd, sizeof cmd, "%s backup --db '%s' --out %s", tu_jinyun_bin(), url, dump);
-	int rc = run_out(cmd, &out, &err);
+	int rc = tu_run(cmd, NULL, &out, &err);
 	if (rc)
 		fprintf(stderr, "%s%s", out, err);
 	assert_int_equal(rc, 0);
@@ -358,7 +342,7 @@ static void test_backup_postgres_with_pg_dump(void **state)
 	assert_memory_equal(head, "PGDMP", 5);
 	free(head);
 	snprintf(cmd, sizeof cmd, "%s restore --db '%s' --from %s", tu_jinyun_bin(), url, dump);
-	rc = run_out(cmd, &out, &err);
+	rc = tu_run(cmd, NULL, &out, &err);
 	if (rc)
 		fprintf(stderr, "%s%s", out, err);
 	assert_int_equal(rc, 0);

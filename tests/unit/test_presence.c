@@ -26,10 +26,9 @@
 #include "domain/presence.h"
 #include "domain/presence_import.h"
 #include "domain/tracing.h"
+#include "storefix.h"
 #include "testutil.h"
 #include "util/date.h"
-
-#define CST (8 * 3600)
 
 typedef struct fx {
 	char *dir;
@@ -49,70 +48,16 @@ static const char roster[] =
 	"S06,王六,男,2019级,二班,A102,13800000006\n"
 	"S07,王七,女,2019级,二班,,13800000007\n";
 
-static int64_t at(const char *date, int min)
-{
-	int32_t d;
-	assert_int_equal(date_parse(date, &d), 0);
-	return (int64_t)d * 86400 - CST + (int64_t)min * 60;
-}
-
-static int64_t add_place(fx *f, const char *kind, const char *name, int64_t capacity)
-{
-	place_rec p;
-	memset(&p, 0, sizeof p);
-	p.school_id = f->school;
-	snprintf(p.kind, sizeof p.kind, "%s", kind);
-	snprintf(p.name, sizeof p.name, "%s", name);
-	p.floor = -1000;
-	p.capacity = capacity;
-	p.area_m2 = -1;
-	int64_t id;
-	assert_int_equal(store_place_upsert(f->s, &p, &id, NULL), 0);
-	return id;
-}
-
-static void add_row(fx *f, int64_t cls, int64_t place, int wd, int s, int e)
-{
-	timetable_rec t;
-	memset(&t, 0, sizeof t);
-	t.school_id = f->school;
-	t.class_id = cls;
-	t.place_id = place;
-	t.weekday = wd;
-	t.start_min = s;
-	t.end_min = e;
-	int64_t id;
-	assert_int_equal(store_timetable_add(f->s, &t, &id, NULL), 0);
-}
-
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "p.db");
-	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
-	char cmd[1400], *out, *err;
-	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), f->db, csv);
-	int rc = tu_run(cmd, NULL, &out, &err);
-	free(out);
-	free(err);
-	free(csv);
-	if (rc)
-		return -1;
 	jy_err e;
-	if (store_open(f->db, &f->s, &e))
+	if (sf_open_school(&f->dir, f->db, sizeof f->db, "p.db", roster, &f->s, &f->school))
 		return -1;
-	school_rec sc;
-	store_school_default(f->s, &sc, &e);
-	f->school = sc.id;
 	store_class_find(f->s, f->school, "一班", &f->c1, &e);
 	store_class_find(f->s, f->school, "二班", &f->c2, &e);
 	static const char *const nums[] = { "S01", "S02", "S03", "S04", "S05", "S06", "S07" };
-	for (int i = 0; i < 7; i++) {
-		person_rec p;
-		store_person_find(f->s, f->school, nums[i], &p, &e);
-		f->p[i] = p.id;
-	}
+	sf_people(f->s, f->school, nums, 7, f->p);
 	person_rec t;
 	memset(&t, 0, sizeof t);
 	t.school_id = f->school;
@@ -123,32 +68,28 @@ static int setup(void **state)
 	t.active = 1;
 	store_person_upsert(f->s, &t, &f->p[7], NULL, &e);
 	*state = f;
-	f->room1 = add_place(f, "classroom", "教室101", 50);
-	f->room2 = add_place(f, "classroom", "教室102", 50);
-	f->lab = add_place(f, "lab", "实训室", 50);
-	f->zone = add_place(f, "canteen_zone", "食堂A区", 100);
-	f->clinic = add_place(f, "clinic", "医务室", 5);
-	f->hall = add_place(f, "hall", "礼堂", 500);
+	f->room1 = sf_place(f->s, f->school, "classroom", "教室101", 50);
+	f->room2 = sf_place(f->s, f->school, "classroom", "教室102", 50);
+	f->lab = sf_place(f->s, f->school, "lab", "实训室", 50);
+	f->zone = sf_place(f->s, f->school, "canteen_zone", "食堂A区", 100);
+	f->clinic = sf_place(f->s, f->school, "clinic", "医务室", 5);
+	f->hall = sf_place(f->s, f->school, "hall", "礼堂", 500);
 	/* Monday: 一班 in 101 08:00-08:45 and the lab 09:00-10:30; both
 	 * classes lunch together 11:45-12:10; 二班 in 102 08:00-08:45.
 	 * Friday: 一班 in 101 08:00-08:45. */
-	add_row(f, f->c1, f->room1, 1, 480, 525);
-	add_row(f, f->c1, f->lab, 1, 540, 630);
-	add_row(f, f->c1, f->zone, 1, 705, 730);
-	add_row(f, f->c2, f->zone, 1, 705, 730);
-	add_row(f, f->c2, f->room2, 1, 480, 525);
-	add_row(f, f->c1, f->room1, 5, 480, 525);
+	sf_timetable(f->s, f->school, f->c1, f->room1, 1, 480, 525);
+	sf_timetable(f->s, f->school, f->c1, f->lab, 1, 540, 630);
+	sf_timetable(f->s, f->school, f->c1, f->zone, 1, 705, 730);
+	sf_timetable(f->s, f->school, f->c2, f->zone, 1, 705, 730);
+	sf_timetable(f->s, f->school, f->c2, f->room2, 1, 480, 525);
+	sf_timetable(f->s, f->school, f->c1, f->room1, 5, 480, 525);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 typedef struct got {
@@ -215,28 +156,31 @@ static void test_presence_timetable_dorm_and_absence(void **state)
 				       &res, &e), 0);
 	errlist_free(&res.warnings);
 	presence_model *m;
-	load(f, at("2020-05-18", 0), at("2020-05-25", 0), &m);
+	load(f, sf_at("2020-05-18", 0), sf_at("2020-05-25", 0), &m);
 	gots g = { m, { { 0 } }, 0 };
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
 	/* Monday: S01 in 101, the lab, lunch; the night before in A101. */
-	assert_true(has(&g, f->p[0], f->room1, at("2020-05-18", 480), at("2020-05-18", 525)));
-	assert_true(has(&g, f->p[0], f->lab, at("2020-05-18", 540), at("2020-05-18", 630)));
-	assert_true(has(&g, f->p[0], f->zone, at("2020-05-18", 705), at("2020-05-18", 730)));
+	assert_true(has(&g, f->p[0], f->room1, sf_at("2020-05-18", 480), sf_at("2020-05-18", 525)));
+	assert_true(has(&g, f->p[0], f->lab, sf_at("2020-05-18", 540), sf_at("2020-05-18", 630)));
+	assert_true(has(&g, f->p[0], f->zone, sf_at("2020-05-18", 705), sf_at("2020-05-18", 730)));
 	int64_t a101 = 0;
 	place_rec pl;
 	assert_int_equal(store_place_find(f->s, f->school, "A101", &pl, &e), 0);
 	a101 = pl.id;
-	assert_true(has(&g, f->p[0], a101, at("2020-05-17", 22 * 60), at("2020-05-18", 390)));
+	assert_true(has(&g, f->p[0], a101, sf_at("2020-05-17", 22 * 60), sf_at("2020-05-18", 390)));
 	/* 二班 lunches in the same zone at the same time. */
-	assert_true(has(&g, f->p[4], f->zone, at("2020-05-18", 705), at("2020-05-18", 730)));
+	assert_true(has(&g, f->p[4], f->zone, sf_at("2020-05-18", 705), sf_at("2020-05-18", 730)));
 	/* S02 was absent Monday: no class and no dorm night before it ... */
-	assert_false(has(&g, f->p[1], f->room1, at("2020-05-18", 480), at("2020-05-18", 525)));
-	assert_false(has(&g, f->p[1], a101, at("2020-05-17", 22 * 60), at("2020-05-18", 390)));
+	assert_false(
+	    has(&g, f->p[1], f->room1, sf_at("2020-05-18", 480), sf_at("2020-05-18", 525)));
+	assert_false(
+	    has(&g, f->p[1], a101, sf_at("2020-05-17", 22 * 60), sf_at("2020-05-18", 390)));
 	/* ... but present (no check) on Friday, and the night before. */
-	assert_true(has(&g, f->p[1], f->room1, at("2020-05-22", 480), at("2020-05-22", 525)));
-	assert_true(has(&g, f->p[1], a101, at("2020-05-21", 22 * 60), at("2020-05-22", 390)));
+	assert_true(has(&g, f->p[1], f->room1, sf_at("2020-05-22", 480), sf_at("2020-05-22", 525)));
+	assert_true(has(&g, f->p[1], a101, sf_at("2020-05-21", 22 * 60), sf_at("2020-05-22", 390)));
 	/* No dorm on Friday night, nothing at the weekend; a day student has no dorm. */
-	assert_false(has(&g, f->p[0], a101, at("2020-05-22", 22 * 60), at("2020-05-23", 390)));
+	assert_false(
+	    has(&g, f->p[0], a101, sf_at("2020-05-22", 22 * 60), sf_at("2020-05-23", 390)));
 	/* S03 (day student): Monday 3 sessions + Friday 1 = 4 intervals; staff: none. */
 	assert_int_equal(count_person(&g, f->p[2]), 4);
 	assert_int_equal(count_person(&g, f->p[7]), 0);
@@ -253,12 +197,14 @@ static void test_presence_timetable_dorm_and_absence(void **state)
 
 	/* A holiday on Friday removes Friday's session and Thursday's night. */
 	assert_int_equal(store_calendar_set(f->s, f->school, "2020-05-22", "holiday", "", &e), 0);
-	load(f, at("2020-05-18", 0), at("2020-05-25", 0), &m);
+	load(f, sf_at("2020-05-18", 0), sf_at("2020-05-25", 0), &m);
 	g.m = m;
 	g.n = 0;
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
-	assert_false(has(&g, f->p[1], f->room1, at("2020-05-22", 480), at("2020-05-22", 525)));
-	assert_false(has(&g, f->p[1], a101, at("2020-05-21", 22 * 60), at("2020-05-22", 390)));
+	assert_false(
+	    has(&g, f->p[1], f->room1, sf_at("2020-05-22", 480), sf_at("2020-05-22", 525)));
+	assert_false(
+	    has(&g, f->p[1], a101, sf_at("2020-05-21", 22 * 60), sf_at("2020-05-22", 390)));
 	presence_model_free(m);
 }
 
@@ -269,8 +215,10 @@ static void test_presence_adhoc_events_and_import_errors(void **state)
 	err_clear(&e);
 	/* An assembly: S03 and the teacher in the hall on Saturday. */
 	int64_t people[2] = { f->p[2], f->p[7] };
-	assert_int_equal(presence_add(f->s, f->school, f->hall, at("2020-05-23", 600), at("2020-05-23", 660),
-				      people, 2, "开学典礼", "api", 0, &e), 0);
+	assert_int_equal(presence_add(f->s, f->school, f->hall, sf_at("2020-05-23", 600),
+				      sf_at("2020-05-23", 660), people, 2, "开学典礼", "api", 0,
+				      &e),
+			 0);
 	/* Bad input is refused, naming the field. */
 	assert_int_equal(presence_add(f->s, f->school, f->hall, 100, 50, people, 2, "", "api", 0, &e), JY_EINVAL);
 	assert_string_equal(e.column, "end");
@@ -278,10 +226,10 @@ static void test_presence_adhoc_events_and_import_errors(void **state)
 	assert_int_equal(presence_add(f->s, f->school, f->hall, 0, 60, &stranger, 1, "", "api", 0, &e), JY_EINVAL);
 	assert_string_equal(e.column, "people[0]");
 	presence_model *m;
-	load(f, at("2020-05-23", 0), at("2020-05-24", 0), &m);
+	load(f, sf_at("2020-05-23", 0), sf_at("2020-05-24", 0), &m);
 	gots g = { m, { { 0 } }, 0 };
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
-	assert_true(has(&g, f->p[7], f->hall, at("2020-05-23", 600), at("2020-05-23", 660)));
+	assert_true(has(&g, f->p[7], f->hall, sf_at("2020-05-23", 600), sf_at("2020-05-23", 660)));
 	assert_int_equal(g.v[0].src, PRESENCE_ADHOC);
 	presence_model_free(m);
 
@@ -307,11 +255,11 @@ static void test_presence_adhoc_events_and_import_errors(void **state)
 	assert_non_null(strstr(err, want));
 	free(out);
 	free(err);
-	load(f, at("2020-05-23", 0), at("2020-05-24", 0), &m);
+	load(f, sf_at("2020-05-23", 0), sf_at("2020-05-24", 0), &m);
 	g.m = m;
 	g.n = 0;
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
-	assert_false(has(&g, f->p[0], f->hall, at("2020-05-23", 600), at("2020-05-23", 660)));
+	assert_false(has(&g, f->p[0], f->hall, sf_at("2020-05-23", 600), sf_at("2020-05-23", 660)));
 	presence_model_free(m);
 	free(p);
 	/* A good file is written whole. */
@@ -325,11 +273,11 @@ static void test_presence_adhoc_events_and_import_errors(void **state)
 	free(out);
 	free(err);
 	free(p);
-	load(f, at("2020-05-23", 0), at("2020-05-24", 0), &m);
+	load(f, sf_at("2020-05-23", 0), sf_at("2020-05-24", 0), &m);
 	g.m = m;
 	g.n = 0;
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
-	assert_true(has(&g, f->p[0], f->hall, at("2020-05-23", 600), at("2020-05-23", 660)));
+	assert_true(has(&g, f->p[0], f->hall, sf_at("2020-05-23", 600), sf_at("2020-05-23", 660)));
 	assert_true(has(&g, f->p[4], f->hall, 1590199200, 1590202800));
 	presence_model_free(m);
 }
@@ -339,18 +287,18 @@ static void test_presence_gate_readings_put_people_at_the_gate(void **state)
 	fx *f = *state;
 	jy_err e;
 	err_clear(&e);
-	int64_t gate = add_place(f, "gate", "南门", 200);
+	int64_t gate = sf_place(f->s, f->school, "gate", "南门", 200);
 	char token[AUTH_TOKEN_HEX];
 	int64_t dev_id;
 	assert_int_equal(gate_device_add(f->s, f->school, "南门1号测温终端", "南门", token, &dev_id, &e), 0);
 	gate_device_rec dev;
 	assert_int_equal(gate_device_auth(f->s, token, &dev, &e), 0);
 	gate_answer a;
-	int64_t t = at("2020-05-22", 7 * 60 + 20);
+	int64_t t = sf_at("2020-05-22", 7 * 60 + 20);
 	assert_int_equal(gate_reading(f->s, &dev, "S01", 36.6, t, "127.0.0.1", &a, &e), 0);
 	assert_int_equal(gate_reading(f->s, &dev, "S02", 36.5, t + 30, "127.0.0.1", &a, &e), 0);
 	presence_model *m;
-	load(f, at("2020-05-22", 0), at("2020-05-23", 0), &m);
+	load(f, sf_at("2020-05-22", 0), sf_at("2020-05-23", 0), &m);
 	gots g = { m, { { 0 } }, 0 };
 	presence_model_each(m, NULL, UINT32_MAX, collect, &g);
 	assert_true(has(&g, f->p[0], gate, t - PRESENCE_GATE_S / 2, t + PRESENCE_GATE_S / 2));
@@ -390,7 +338,7 @@ static void test_tracing_same_dorm_and_class_criteria(void **state)
 	err_clear(&e);
 	/* S01's Monday: S02 shares class, lab and lunch (and the dorm), S05 only
 	 * the 25-minute lunch and (not) the dorm.  Minimum exposure 3 hours. */
-	int64_t from = at("2020-05-25", 0), to = at("2020-05-26", 0);
+	int64_t from = sf_at("2020-05-25", 0), to = sf_at("2020-05-26", 0);
 	tracing_query q = { .cases = &f->p[0], .ncases = 1, .from = from, .to = to,
 			    .min_duration = 3 * 3600, .hops = 1, .want_places = 1 };
 	tracing_result *r;
@@ -435,7 +383,7 @@ static void test_tracing_staged_equals_full_expansion(void **state)
 	demo_opts o = { .students = 240, .seed = 7, .days = 7 };
 	demo_counts c;
 	assert_int_equal(demo_create(s, &o, &c, &e), 0);
-	int64_t from = at(DEMO_START_DATE, 0), to = from + 7 * 86400;
+	int64_t from = sf_at(DEMO_START_DATE, 0), to = from + 7 * 86400;
 	presence_model *m;
 	assert_int_equal(presence_model_load(s, c.school_id, from, to, &m, &e), 0);
 	trace_presence *iv;
@@ -474,8 +422,7 @@ static void test_tracing_staged_equals_full_expansion(void **state)
 	free(iv);
 	presence_model_free(m);
 	store_close(s);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 /* `trace --db` on the Lyon records imported as contacts says exactly what
@@ -557,8 +504,7 @@ static void test_trace_db_matches_contacts_file_on_lyon(void **state)
 	free(err);
 	free(bad);
 	free(rp);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 int main(void)

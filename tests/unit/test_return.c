@@ -50,17 +50,10 @@ static const char risks[] =
 	"湖北省/武汉市,high,2020-01-20,\n"
 	"北京市/丰台区,medium,2020-04-01,2020-06-30\n";
 
-static int jy(fx *f, const char *args, char **out, char **err)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s %s --db %s", tu_jinyun_bin(), args, f->db);
-	return tu_run(cmd, NULL, out, err);
-}
-
 static int jy_quiet(fx *f, const char *args)
 {
 	char *out = NULL, *err = NULL;
-	int rc = jy(f, args, &out, &err);
+	int rc = tu_jinyun(f->db, args, &out, &err);
 	if (rc)
 		fprintf(stderr, "jinyun %s: %d\n%s%s", args, rc, out ? out : "", err ? err : "");
 	free(out);
@@ -75,28 +68,16 @@ static int import(fx *f, const char *kind, const char *name, const char *body, c
 	char args[800];
 	snprintf(args, sizeof args, "import %s %s", kind, p);
 	free(p);
-	return jy(f, args, out, err);
-}
-
-static int import_ok(fx *f, const char *kind, const char *name, const char *body)
-{
-	char *out = NULL, *err = NULL;
-	int rc = import(f, kind, name, body, &out, &err);
-	if (rc)
-		fprintf(stderr, "import %s: %d\n%s%s", kind, rc, out ? out : "", err ? err : "");
-	free(out);
-	free(err);
-	return rc;
+	return tu_jinyun(f->db, args, out, err);
 }
 
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "r.db");
 	*state = f;
-	if (import_ok(f, "roster", "roster.csv", roster) || import_ok(f, "batches", "batches.csv", batches) ||
-	    import_ok(f, "risk-regions", "risk.csv", risks))
+	if (tu_school(&f->dir, f->db, sizeof f->db, "r.db", roster) ||
+	    tu_import(f->db, f->dir, "batches", "batches.csv", batches) ||
+	    tu_import(f->db, f->dir, "risk-regions", "risk.csv", risks))
 		return -1;
 	return 0;
 }
@@ -104,8 +85,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }
@@ -113,7 +93,7 @@ static int teardown(void **state)
 static cJSON *json_of(fx *f, const char *args)
 {
 	char *out = NULL, *err = NULL;
-	int rc = jy(f, args, &out, &err);
+	int rc = tu_jinyun(f->db, args, &out, &err);
 	if (rc)
 		fprintf(stderr, "%s\n%s", out, err);
 	assert_int_equal(rc, 0);
@@ -236,7 +216,7 @@ static const char decls[] =
 static void test_screen_json_contract_and_risk_version_is_recorded(void **state)
 {
 	fx *f = *state;
-	assert_int_equal(import_ok(f, "declarations", "decl.csv", decls), 0);
+	assert_int_equal(tu_import(f->db, f->dir, "declarations", "decl.csv", decls), 0);
 	cJSON *j = json_of(f, "screen --date 2020-05-12 --json");
 	assert_true(cJSON_IsArray(j));
 	/* Everyone of 一班 (back on 05-12), nobody of 二班 (05-19); by number. */
@@ -280,8 +260,9 @@ static void test_screen_json_contract_and_risk_version_is_recorded(void **state)
 	assert_int_equal(store_risk_version_current(s, sc.id, &v2, NULL), 0);
 	assert_int_equal(v1, v2);
 	store_close(s);
-	assert_int_equal(import_ok(f, "risk-regions", "risk2.csv",
-				   "region,level,valid_from,valid_to\n北京市,high,2020-04-01,\n"), 0);
+	assert_int_equal(tu_import(f->db, f->dir, "risk-regions", "risk2.csv",
+				   "region,level,valid_from,valid_to\n北京市,high,2020-04-01,\n"),
+			 0);
 	s = open_store(f);
 	jy_err err;
 	assert_int_equal(screening_status(s, sc.id, s03, "2020-05-12", 1, &r, &err), 0);
@@ -334,7 +315,7 @@ static void test_device_token_is_printed_once_and_only_its_hash_is_kept(void **s
 {
 	fx *f = *state;
 	char *out = NULL, *err = NULL;
-	assert_int_equal(jy(f, "device add --name 东门1号 --gate 东门", &out, &err), 0);
+	assert_int_equal(tu_jinyun(f->db, "device add --name 东门1号 --gate 东门", &out, &err), 0);
 	assert_int_equal(strlen(out), 65);
 	assert_int_equal(out[64], '\n');
 	out[64] = 0;
@@ -367,10 +348,10 @@ static void test_device_token_is_printed_once_and_only_its_hash_is_kept(void **s
 	free(out);
 	free(err);
 	/* The same name twice is refused; list shows no token. */
-	assert_int_equal(jy(f, "device add --name 东门1号 --gate 东门", &out, &err), 1);
+	assert_int_equal(tu_jinyun(f->db, "device add --name 东门1号 --gate 东门", &out, &err), 1);
 	free(out);
 	free(err);
-	assert_int_equal(jy(f, "device list", &out, &err), 0);
+	assert_int_equal(tu_jinyun(f->db, "device list", &out, &err), 0);
 	assert_non_null(strstr(out, "东门1号"));
 	free(out);
 	free(err);
@@ -395,7 +376,7 @@ static void reading(store *s, const gate_device_rec *d, const char *who, double 
 static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void **state)
 {
 	fx *f = *state;
-	assert_int_equal(import_ok(f, "declarations", "decl.csv", decls), 0);
+	assert_int_equal(tu_import(f->db, f->dir, "declarations", "decl.csv", decls), 0);
 	assert_int_equal(jy_quiet(f, "screen --date 2020-05-12"), 0);
 	store *s = open_store(f);
 	school_rec sc;
@@ -459,7 +440,8 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 
 	/* Every reading is stored: the export lists them all. */
 	char *out = NULL, *e2 = NULL;
-	assert_int_equal(jy(f, "export gate-readings --format csv --date 2020-05-12", &out, &e2), 0);
+	assert_int_equal(
+	    tu_jinyun(f->db, "export gate-readings --format csv --date 2020-05-12", &out, &e2), 0);
 	assert_true(!strncmp(out, "person,temperature,time,gate,decision\n", 38));
 	int lines = 0;
 	for (char *p = out; *p; p++)
@@ -469,7 +451,8 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 	assert_non_null(strstr(out, "S01,37.6,2020-05-12T12:06:00+08:00,北门,refuse\n"));
 	free(out);
 	free(e2);
-	assert_int_equal(jy(f, "export gate-readings --format csv --date 2020-05-13", &out, &e2), 0);
+	assert_int_equal(
+	    tu_jinyun(f->db, "export gate-readings --format csv --date 2020-05-13", &out, &e2), 0);
 	assert_string_equal(out, "person,temperature,time,gate,decision\n");
 	free(out);
 	free(e2);
@@ -488,10 +471,12 @@ static void test_gate_admits_rechecks_and_refuses_to_the_observation_room(void *
 static void test_hold_is_lifted_only_by_a_recorded_action(void **state)
 {
 	fx *f = *state;
-	assert_int_equal(import_ok(f, "declarations", "decl.csv",
-				   "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
-				   "S02,health,2020-05-08,,,37.9,,\nS02,stay,2020-05-01,2020-05-03,北京市/丰台区,,,\n"),
-			 0);
+	assert_int_equal(
+	    tu_import(f->db, f->dir, "declarations", "decl.csv",
+		      "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
+		      "S02,health,2020-05-08,,,37.9,,\nS02,stay,2020-05-01,2020-05-03,北京市/"
+		      "丰台区,,,\n"),
+	    0);
 	char pw[] = "reporter-pass-1\n";
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "%s user add --db %s --name doc --role reporter", tu_jinyun_bin(), f->db);
@@ -522,10 +507,11 @@ static void test_hold_is_lifted_only_by_a_recorded_action(void **state)
 	cJSON *j = json_of(f, "screen --date 2020-05-12 --json");
 	assert_string_equal(cJSON_GetObjectItem(find_person(j, "S02"), "status")->valuestring, "monitor");
 	cJSON_Delete(j);
-	assert_int_equal(import_ok(f, "declarations", "d2.csv",
-				   "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
-				   "S02,health,2020-05-10,,,38.2,,\n"),
-			 0);
+	assert_int_equal(
+	    tu_import(f->db, f->dir, "declarations", "d2.csv",
+		      "person_no,kind,date_from,date_to,region,temperature,symptoms,note\n"
+		      "S02,health,2020-05-10,,,38.2,,\n"),
+	    0);
 	s = open_store(f);
 	assert_int_equal(screening_status(s, sc.id, s02, "2020-05-12", 0, &r, &err), 0);
 	assert_string_equal(r.status, "hold");
@@ -624,7 +610,7 @@ static int count_names(void *ctx, const overview_person *p)
 static void test_overview_counts_and_the_names_behind_them(void **state)
 {
 	fx *f = *state;
-	assert_int_equal(import_ok(f, "declarations", "decl.csv", decls), 0);
+	assert_int_equal(tu_import(f->db, f->dir, "declarations", "decl.csv", decls), 0);
 	assert_int_equal(jy_quiet(f, "screen --date 2020-05-12"), 0);
 	store *s = open_store(f);
 	school_rec sc;

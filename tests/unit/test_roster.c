@@ -42,31 +42,23 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }
 
 /* Run `jinyun ARGS` with --db; returns the exit status, output in out and err. */
-static int jy(fx *f, const char *args, char **out, char **err)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s %s --db %s", tu_jinyun_bin(), args, f->db);
-	return tu_run(cmd, NULL, out, err);
-}
-
 static int import_file(fx *f, const char *path, char **out, char **err)
 {
 	char args[1024];
 	snprintf(args, sizeof args, "import roster %s", path);
-	return jy(f, args, out, err);
+	return tu_jinyun(f->db, args, out, err);
 }
 
 static char *export_csv(fx *f)
 {
 	char *out = NULL, *err = NULL;
-	assert_int_equal(jy(f, "export roster", &out, &err), 0);
+	assert_int_equal(tu_jinyun(f->db, "export roster", &out, &err), 0);
 	free(err);
 	return out;
 }
@@ -284,7 +276,7 @@ static void test_roster_round_trips_through_csv_and_xlsx(void **state)
 	char args[700], xlsx[600];
 	snprintf(xlsx, sizeof xlsx, "%s/exported.xlsx", f->dir);
 	snprintf(args, sizeof args, "export roster --format xlsx -o %s", xlsx);
-	assert_int_equal(jy(f, args, &out, &err), 0);
+	assert_int_equal(tu_jinyun(f->db, args, &out, &err), 0);
 	free(out);
 	free(err);
 	assert_int_equal(import_file(f, xlsx, &out, &err), 0);

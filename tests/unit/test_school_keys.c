@@ -150,8 +150,7 @@ static int teardown(void **state)
 {
 	fx *f = *state;
 	if (f) {
-		tu_rmtree(f->dir);
-		free(f->dir);
+		tu_rmtree_free(f->dir);
 		free(f);
 	}
 	return 0;

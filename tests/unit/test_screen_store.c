@@ -20,6 +20,7 @@
 
 #include "domain/screening.h"
 #include "store/returns.h"
+#include "storefix.h"
 #include "testutil.h"
 #include "util/date.h"
 
@@ -37,10 +38,8 @@ typedef struct fx {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "r.db");
 	jy_err err;
-	if (store_open(f->db, &f->s, &err))
+	if (sf_open_db(&f->dir, f->db, sizeof f->db, "r.db", &f->s))
 		return -1;
 	int32_t rday;
 	date_parse(RETURN_DATE, &rday);
@@ -100,11 +99,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 /* ---- the stored rows of a date, as text ---- */

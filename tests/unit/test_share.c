@@ -55,20 +55,6 @@ static const char roster_csv[] = "学号,姓名,性别,年级,班级,宿舍,监�
 				 "S02,李二,女,2019级,一班,B201,13800000002\n"
 				 "S03,王三,男,2019级,二班,A102,13800000003\n";
 
-static int run_out(const char *cmd, const char *in, char **out)
-{
-	char *o = NULL, *e = NULL;
-	int rc = tu_run(cmd, in, &o, &e);
-	if (rc != 0)
-		fprintf(stderr, "command failed (%d): %s\n%s%s", rc, cmd, o ? o : "", e ? e : "");
-	if (out)
-		*out = o;
-	else
-		free(o);
-	free(e);
-	return rc;
-}
-
 /* One HTTPS request to a side; cookie may be NULL. */
 static int call(const side *s, const char *method, const char *path, const char *cookie,
 		const char *body, https_resp *r)
@@ -106,7 +92,7 @@ static int make_side(side *s, const char *name, const char *csv)
 	tu_db(s->db, sizeof s->db, fx.dir, file);
 	char cmd[2048];
 	snprintf(cmd, sizeof cmd, "%s import roster --db %s %s", tu_jinyun_bin(), s->db, csv);
-	if (run_out(cmd, NULL, NULL))
+	if (tu_run_ok(cmd, NULL, NULL))
 		return -1;
 	static const char *users[][3] = { { "admin", "admin", NULL },
 					  { "t1", "teacher", "一班" },
@@ -116,12 +102,12 @@ static int make_side(side *s, const char *name, const char *csv)
 			 tu_jinyun_bin(), s->db, users[i][0], users[i][1],
 			 users[i][2] ? " --scope '" : "", users[i][2] ? users[i][2] : "",
 			 users[i][2] ? "'" : "");
-		if (run_out(cmd, "password-123\n", NULL))
+		if (tu_run_ok(cmd, "password-123\n", NULL))
 			return -1;
 	}
 	char *out = NULL;
 	snprintf(cmd, sizeof cmd, "%s share keygen --db %s --name %s", tu_jinyun_bin(), s->db, name);
-	if (run_out(cmd, NULL, &out))
+	if (tu_run_ok(cmd, NULL, &out))
 		return -1;
 	snprintf(s->key, sizeof s->key, "%.64s", out);
 	free(out);
@@ -139,7 +125,7 @@ static int add_partner(const side *on, const char *name, const side *other, cons
 	snprintf(cmd, sizeof cmd,
 		 "%s share partner add --db %s --name %s --url %s --key %s --allow %s --ca %s",
 		 tu_jinyun_bin(), on->db, name, other->url, other->key, allow, fx.cert);
-	return run_out(cmd, NULL, NULL);
+	return tu_run_ok(cmd, NULL, NULL);
 }
 
 /* A case (张一) and a close contact under follow-up (李二), written through
@@ -200,7 +186,7 @@ static int setup(void **state)
 		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
 		 "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout %s -out %s",
 		 fx.tlskey, fx.cert);
-	int rc = run_out(cmd, NULL, NULL);
+	int rc = tu_run_ok(cmd, NULL, NULL);
 	rc = rc ? rc : make_side(&fx.a, "beibei", csv);
 	rc = rc ? rc : make_side(&fx.b, "mianyang", csv);
 	free(csv);
@@ -217,8 +203,7 @@ static int teardown(void **state)
 	(void)state;
 	test_server_stop(&fx.a.srv);
 	test_server_stop(&fx.b.srv);
-	tu_rmtree(fx.dir);
-	free(fx.dir);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 
@@ -286,7 +271,7 @@ static void test_share_sends_agreed_kinds_with_only_identity_and_exposure(void *
 
 	char cmd[1024], *out = NULL;
 	snprintf(cmd, sizeof cmd, "%s share send --db %s --date 2026-11-27", tu_jinyun_bin(), fx.a.db);
-	assert_int_equal(run_out(cmd, NULL, &out), 0);
+	assert_int_equal(tu_run_ok(cmd, NULL, &out), 0);
 	assert_non_null(strstr(out, "contacts\t1\tok"));
 	free(out);
 
@@ -348,7 +333,7 @@ static void test_share_sends_agreed_kinds_with_only_identity_and_exposure(void *
 	cJSON_Delete(lb);
 
 	/* A second run does not send the same contact again. */
-	assert_int_equal(run_out(cmd, NULL, &out), 0);
+	assert_int_equal(tu_run_ok(cmd, NULL, &out), 0);
 	assert_null(strstr(out, "contacts"));
 	free(out);
 	assert_int_equal(count_log(&fx.a, "sent", "ok", NULL), 5);
@@ -550,7 +535,7 @@ static void test_share_partner_must_be_https_with_a_valid_key(void **state)
 	snprintf(cmd, sizeof cmd,
 		 "%s share partner add --db %s --name mianyang --url %s --key %s --allow aggregates",
 		 tu_jinyun_bin(), fx.a.db, p.url, p.public_key);
-	assert_int_equal(run_out(cmd, NULL, NULL), 0);
+	assert_int_equal(tu_run_ok(cmd, NULL, NULL), 0);
 	snprintf(cmd, sizeof cmd, "%s share send --db %s --date 2026-11-27", tu_jinyun_bin(), fx.a.db);
 	assert_int_equal(tu_run(cmd, NULL, &out, &err), 1);
 	assert_non_null(strstr(out, "FAILED"));

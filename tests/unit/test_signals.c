@@ -31,17 +31,10 @@ static const char roster[] =
 	"A7,甲七,女,2019级,一班\nA8,甲八,女,2019级,一班\n"
 	"B1,乙一,男,2019级,二班\nB2,乙二,女,2019级,二班\n";
 
-static int jy(fx *f, const char *args, char **out, char **err)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof cmd, "%s %s --db %s", tu_jinyun_bin(), args, f->db);
-	return tu_run(cmd, NULL, out, err);
-}
-
 static void jy_ok(fx *f, const char *args)
 {
 	char *out, *err;
-	int rc = jy(f, args, &out, &err);
+	int rc = tu_jinyun(f->db, args, &out, &err);
 	if (rc)
 		fprintf(stderr, "%s: %s%s", args, out, err);
 	assert_int_equal(rc, 0);
@@ -52,24 +45,14 @@ static void jy_ok(fx *f, const char *args)
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->db, sizeof f->db, f->dir, "s.db");
-	char *csv = tu_write_file(f->dir, "roster.csv", roster, (size_t)-1);
-	char args[700], *out, *err;
-	snprintf(args, sizeof args, "import roster %s", csv);
-	int rc = jy(f, args, &out, &err);
-	free(out);
-	free(err);
-	free(csv);
 	*state = f;
-	return rc;
+	return tu_school(&f->dir, f->db, sizeof f->db, "s.db", roster);
 }
 
 static int teardown(void **state)
 {
 	fx *f = *state;
-	tu_rmtree(f->dir);
-	free(f->dir);
+	tu_rmtree_free(f->dir);
 	free(f);
 	return 0;
 }
@@ -118,7 +101,7 @@ static cJSON *signals(fx *f, const char *date)
 {
 	char args[128], *out, *err;
 	snprintf(args, sizeof args, "signals --date %s --json", date);
-	assert_int_equal(jy(f, args, &out, &err), 0);
+	assert_int_equal(tu_jinyun(f->db, args, &out, &err), 0);
 	cJSON *j = cJSON_Parse(out);
 	assert_non_null(j);
 	free(out);

@@ -14,6 +14,7 @@
 
 #include "store/db.h"
 #include "store/store.h"
+#include "storefix.h"
 #include "testutil.h"
 
 typedef struct fx {
@@ -26,10 +27,8 @@ typedef struct fx {
 static int setup(void **state)
 {
 	fx *f = calloc(1, sizeof *f);
-	f->dir = tu_tmpdir();
-	tu_db(f->path, sizeof f->path, f->dir, "t.db");
 	jy_err err;
-	if (store_open(f->path, &f->s, &err))
+	if (sf_open_db(&f->dir, f->path, sizeof f->path, "t.db", &f->s))
 		return -1;
 	if (store_school_ensure(f->s, "s1", "一中", &f->school, &err) ||
 	    store_grade_ensure(f->s, f->school, "2019级", &f->grade, &err) ||
@@ -43,11 +42,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	store_close(f->s);
-	tu_rmtree(f->dir);
-	free(f->dir);
-	free(f);
-	return 0;
+	return sf_free(f, f->s, f->dir);
 }
 
 static person_rec student(fx *f, const char *number, const char *name, int64_t class_id)

@@ -117,24 +117,6 @@ static size_t compare_one(eng *g, const ref_data *d, trace_work *w, const char *
 	return n;
 }
 
-static char *data_path(const char *rel)
-{
-	const char *dir = tu_data_dir();
-	if (!dir)
-		return NULL;
-	size_t n = strlen(dir) + strlen(rel) + 2;
-	char *p = malloc(n);
-	snprintf(p, n, "%s/%s", dir, rel);
-	FILE *f = fopen(p, "r");
-	if (!f) {
-		fprintf(stderr, "skipped: %s not found\n", p);
-		free(p);
-		return NULL;
-	}
-	fclose(f);
-	return p;
-}
-
 /* A small deterministic generator (xorshift64*). */
 static uint64_t rnd(uint64_t *s)
 {
@@ -154,7 +136,7 @@ static int64_t rnd_in(uint64_t *s, int64_t lo, int64_t hi)
 static void test_trace_lyon_matches_reference_for_cases_windows_and_hops(void **state)
 {
 	(void)state;
-	char *path = data_path("sociopatterns-primaryschool-lyon/primaryschool.csv");
+	char *path = tu_data_file("sociopatterns-primaryschool-lyon/primaryschool.csv");
 	if (!path)
 		skip();
 	ref_data d;
@@ -201,7 +183,7 @@ static void test_trace_thiers2011_quirks_match_reference(void **state)
 	(void)state;
 	/* Tab separated, 13,855 lines with i > j, 21 (t, pair) duplicates as
 	 * (i,j) and (j,i), one self-loop, 498 times on 10-s offsets. */
-	char *path = data_path("sociopatterns-highschool-thiers-2011-2012/thiers_2011.csv");
+	char *path = tu_data_file("sociopatterns-highschool-thiers-2011-2012/thiers_2011.csv");
 	if (!path)
 		skip();
 	ref_data d;
@@ -350,8 +332,7 @@ static void test_trace_generated_presence_matches_reference_with_places(void **s
 		free(path);
 		free(text);
 	}
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_trace_generated_contacts_match_reference(void **state)
@@ -382,8 +363,7 @@ static void test_trace_generated_contacts_match_reference(void **state)
 		free(path);
 		free(text);
 	}
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 /* ------------------------------------------------------ edge cases -- */

@@ -107,8 +107,7 @@ static void test_trace_cli_generated_presence_matches_reference(void **state)
 	ref_free(&d);
 	free(path);
 	free(csv);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_trace_cli_unknown_case_warns_and_exits_0(void **state)
@@ -130,8 +129,7 @@ static void test_trace_cli_unknown_case_warns_and_exits_0(void **state)
 	free(out);
 	free(err);
 	free(path);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 static void test_trace_cli_bad_input_names_file_row_column_and_exits_1(void **state)
@@ -165,8 +163,7 @@ static void test_trace_cli_bad_input_names_file_row_column_and_exits_1(void **st
 	free(err);
 	free(p);
 	free(c);
-	tu_rmtree(dir);
-	free(dir);
+	tu_rmtree_free(dir);
 }
 
 /* --db reads the database (tested against --contacts in test_presence.c);

@@ -102,8 +102,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	tu_rmtree(fx.dir);
-	free(fx.dir);
+	tu_rmtree_free(fx.dir);
 	return 0;
 }
 

@@ -61,8 +61,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	test_ctx *c = *state;
-	tu_rmtree(c->dir);
-	free(c->dir);
+	tu_rmtree_free(c->dir);
 	free(c);
 	return 0;
 }
