@@ -156,16 +156,20 @@ int64_t lite_memory_used(void)
 			       (int64_t)sqlite3_memory_used();
 }
 
-/* BEGIN IMMEDIATE, COMMIT or ROLLBACK from a prepared statement; -1 for
- * any other SQL. */
-static int lite_tx_exec(lite *d, const char *sql, jy_err *err)
+/* Which of BEGIN IMMEDIATE, COMMIT, ROLLBACK sql is (-1: another). */
+static const char *const tx_sql[3] = { "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK" };
+
+static int tx_index(const char *sql)
 {
-	static const char *const tx_sql[3] = { "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK" };
-	int i = 0;
-	while (i < 3 && strcmp(sql, tx_sql[i]))
-		i++;
-	if (i == 3)
-		return -1;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(sql, tx_sql[i]))
+			return i;
+	return -1;
+}
+
+/* Run tx_sql[i] from its prepared statement: 0 or JY_EDB. */
+static int lite_tx_exec(lite *d, int i, jy_err *err)
+{
 	if (!d->tx[i] && sqlite3_prepare_v3(d->conn, tx_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &d->tx[i],
 					    NULL) != SQLITE_OK)
 		return fail(d, err, "prepare");
@@ -178,9 +182,9 @@ static int lite_tx_exec(lite *d, const char *sql, jy_err *err)
 
 static int lite_exec(db *d, const char *sql, jy_err *err)
 {
-	int rc = lite_tx_exec(L(d), sql, err);
-	if (rc >= 0)
-		return rc;
+	int tx = tx_index(sql);
+	if (tx >= 0)
+		return lite_tx_exec(L(d), tx, err);
 	char *msg = NULL;
 	if (sqlite3_exec(L(d)->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
 		err_set(err, JY_EDB, "数据库错误 database error: %s", msg ? msg : "?");
