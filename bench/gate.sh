@@ -6,9 +6,9 @@
 #   bench/gate.sh [BUILD_DIR | path/to/jinyun]      (default: build)
 #
 # Goal: >= 20,000 readings/s with p99 < 10 ms, every reading durably stored
-# before the answer: the server's group-commit writer answers a reading only
-# after the transaction holding it has committed with synchronous=FULL (an
-# fsync of the log per batch).
+# before the answer: the server's group-commit writer commits a batch of
+# readings in one transaction, and its sync thread answers them only after
+# an fdatasync of the write-ahead log that follows the commit.
 #
 # What it does (about 2 minutes):
 #   1. a school of GATE_PEOPLE students (default 50,000; bench/gen_roster),
