@@ -176,6 +176,9 @@ export default function adminTests(e) {
 	test('admin adds a screening rule', async () => {
 		await login('admin');
 		await page.goto(base + '/admin/screen-rules');
+		/* The page renders once its rules have loaded: count them only then
+		 * (counted before, 0 made "one more" unreachable; CI, once). */
+		await page.locator('[data-testid=screen-rules] tbody tr').first().waitFor();
 		const before = await page.locator('[data-testid=screen-rules] tbody tr').count();
 		await page.getByLabel(zh['screen.kind'], { exact: true }).selectOption('stay_region');
 		await page.locator('[data-testid=screen-region]').fill('境外/测试国');
