@@ -128,7 +128,12 @@ int64_t db_last_id(db *d)
 
 int64_t db_data_version(db *d)
 {
-	return d->ops->data_version ? d->ops->data_version(d) : -1;
+	if (d->tx_depth > 0 && d->tx_data_version >= 0)
+		return d->tx_data_version;
+	int64_t v = d->ops->data_version ? d->ops->data_version(d) : -1;
+	if (d->tx_depth > 0)
+		d->tx_data_version = v;
+	return v;
 }
 
 int db_begin(db *d, jy_err *err)
@@ -136,6 +141,7 @@ int db_begin(db *d, jy_err *err)
 	if (d->tx_depth++ > 0)
 		return 0;
 	d->tx_failed = 0;
+	d->tx_data_version = -1;
 	int rc = db_exec(d, d->ops->begin_sql, err);
 	if (rc)
 		d->tx_depth = 0;

@@ -72,7 +72,8 @@ int64_t db_last_id(db *d);
 /* A number that changes whenever another connection (or process) has
  * committed to the database since it was last read on this handle; the
  * handle's own commits leave it (SQLite's PRAGMA data_version).  -1 when
- * the backend has none or it cannot be read: cache nothing then. */
+ * the backend has none or it cannot be read: cache nothing then.  Read
+ * once per write transaction (nothing else can commit meanwhile). */
 int64_t db_data_version(db *d);
 
 /* Transactions nest by counting: only the outermost begin/commit reach the

@@ -40,6 +40,10 @@ struct db {
 	const struct db_ops *ops;
 	int tx_depth;
 	int tx_failed;
+	/* data_version as read in this transaction, -1 until read: inside a
+	 * write transaction no other connection can commit, so it is read
+	 * once (the gate read it twice per reading). */
+	int64_t tx_data_version;
 };
 
 /* The start of every backend's statement. */
