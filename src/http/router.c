@@ -205,6 +205,17 @@ static int match(const char *pattern, const char *path, char *buf, size_t size,
 	}
 }
 
+/* Does path begin with pattern's text before its first {x}?  Most routes
+ * are passed over on their first differing byte, without match()'s copy
+ * of the path. */
+static int literal_prefix(const char *pattern, const char *path)
+{
+	for (; *pattern && *pattern != '{'; pattern++, path++)
+		if (*pattern != *path)
+			return 0;
+	return 1;
+}
+
 static int is_state_changing(const char *method)
 {
 	return strcmp(method, "GET") && strcmp(method, "HEAD") && strcmp(method, "OPTIONS");
@@ -258,9 +269,7 @@ void router_dispatch(http_request *req, http_response *res)
 	const struct route *found = NULL;
 	int path_known = 0;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		/* The pattern's text before its first {x} must begin the path:
-		 * most routes are passed over on that, without match()'s copy. */
-		if (strncmp(routes[i].pattern, req->path, strcspn(routes[i].pattern, "{")) ||
+		if (!literal_prefix(routes[i].pattern, req->path) ||
 		    !match(routes[i].pattern, req->path, buf, sizeof buf, req))
 			continue;
 		path_known = 1;
