@@ -574,12 +574,7 @@ int store_trace_classes(store *s, int64_t school_id, store_trace_class_cb cb, vo
 	static const char sql[] = "SELECT id, name FROM class WHERE school_id = ? ORDER BY id";
 	PREPARE(st, sql);
 	db_bind_i64(st, 1, school_id);
-	int rc;
-	while ((rc = db_step(st, err)) == 1)
-		if (cb(ctx, db_col_i64(st, 0), db_col_text(st, 1)))
-			break;
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return store_each_id_text(st, cb, ctx, err);
 }
 
 int store_trace_places(store *s, int64_t school_id, store_trace_place_cb cb, void *ctx, jy_err *err)

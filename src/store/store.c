@@ -47,6 +47,17 @@ int store_one_id(db_stmt *st, int64_t *id, jy_err *err)
 	return rc;
 }
 
+int store_each_id_text(db_stmt *st, int (*cb)(void *ctx, int64_t id, const char *text), void *ctx,
+		       jy_err *err)
+{
+	int rc;
+	while ((rc = db_step(st, err)) == 1)
+		if (cb(ctx, db_col_i64(st, 0), db_col_text(st, 1)))
+			break;
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int store_open(const char *url, store **out, jy_err *err)
 {
 	*out = NULL;

@@ -56,6 +56,11 @@ static inline int64_t now_s(void)
 /* Run a statement expected to return one id (RETURNING id or SELECT id). */
 int store_one_id(db_stmt *st, int64_t *id, jy_err *err);
 
+/* Hand each row (an id, a text) of st to cb until it returns non-zero;
+ * then done with st.  0, or the step's error. */
+int store_each_id_text(db_stmt *st, int (*cb)(void *ctx, int64_t id, const char *text), void *ctx,
+		       jy_err *err);
+
 /* "code name, code name …" of the rows of sql (two text columns, static
  * text), for errors that name the choices (district.c). */
 void store_list_choices(store *s, const char *sql, char *out, size_t size);

@@ -236,12 +236,7 @@ int store_class_students(store *s, int64_t class_id, store_student_cb cb, void *
 	if (!st)
 		return JY_EDB;
 	db_bind_i64(st, 1, class_id);
-	int rc;
-	while ((rc = db_step(st, err)) == 1)
-		if (cb(ctx, db_col_i64(st, 0), db_col_text(st, 1)))
-			break;
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	return store_each_id_text(st, cb, ctx, err);
 }
 
 #define CURRENT_VERSION(alias)                                                                 \
