@@ -615,6 +615,18 @@ static void assert_overview_is_the_recount(void)
 	cJSON_Delete(j);
 }
 
+/* A consistent copy of the served database into fx.dir/name (SQLite): cp
+ * of the file alone missed what the write-ahead log still held, or caught
+ * a checkpoint half written ("database disk image is malformed", once in
+ * CI). */
+static void copy_live_db(const char *name, char *copy, size_t size)
+{
+	char vacuum[800];
+	snprintf(copy, size, "%s/%s", fx.dir, name);
+	snprintf(vacuum, sizeof vacuum, "VACUUM INTO '%s'", copy);
+	assert_int_equal(tu_sql(fx.db, vacuum), 0);
+}
+
 static void test_kept_counts_match_a_recount(void **state)
 {
 	(void)state;
@@ -716,13 +728,8 @@ static void test_kept_counts_match_a_recount(void **state)
 		return; /* jinyun purge is SQLite-only so far */
 	/* The purge deletes old days' entries but keeps submissions that
 	 * events point at: their counts go with the entries. */
-	/* A consistent copy of the live database: cp of the file alone missed
-	 * what the write-ahead log still held, or caught a checkpoint half
-	 * written ("database disk image is malformed", once in CI). */
-	char copy[700], vacuum[800];
-	snprintf(copy, sizeof copy, "%s/counts.db", fx.dir);
-	snprintf(vacuum, sizeof vacuum, "VACUUM INTO '%s'", copy);
-	assert_int_equal(tu_sql(fx.db, vacuum), 0);
+	char copy[700];
+	copy_live_db("counts.db", copy, sizeof copy);
 	/* An event of a later day that points at an old check keeps it. */
 	assert_int_equal(tu_sql(copy, "INSERT INTO health_event (school_id, person_id, date, at, "
 				      "source, submission_id) SELECT cs.school_id, (SELECT MIN(p.id) "
@@ -749,9 +756,7 @@ static void test_purge_is_all_or_nothing_and_logged(void **state)
 	}
 	char args[4096], copy[700];
 	/* On a copy of the database, so the other tests keep their data. */
-	snprintf(copy, sizeof copy, "%s/purge.db", fx.dir);
-	snprintf(args, sizeof args, "cp %s %s", fx.db, copy);
-	assert_int_equal(system(args), 0);
+	copy_live_db("purge.db", copy, sizeof copy);
 	char *out = NULL, *err = NULL;
 	snprintf(args, sizeof args, "purge --db %s", copy);
 	assert_int_equal(run(args, NULL, NULL, &err), 2); /* no period given or saved */
